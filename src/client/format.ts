@@ -1,0 +1,128 @@
+// Text output of the query verbs: show's Name=value lines (06 §7), the list-jobs and list-units
+// tables (06 §8.3, §8.4) and the status subset (06 §8.5). Pure functions of the daemon's replies.
+import type { JobSummary, UnitStatus, UnitSummary } from '../engine/api.ts';
+import { needReloadWarning } from './messages.ts';
+
+export interface ShowFilter {
+  /** -p names; empty means "every property". */
+  readonly properties: readonly string[];
+  readonly all: boolean;
+  readonly value: boolean;
+}
+
+/** show: without -p empty values are omitted (unless --all); with -p exactly those, in server order. */
+export function showLines(props: readonly (readonly [string, string])[], f: ShowFilter): string[] {
+  const wanted = new Set(f.properties);
+  const lines: string[] = [];
+  for (const [name, raw] of props) {
+    if (wanted.size > 0 ? !wanted.has(name) : !f.all && raw === '') continue;
+    const value = raw.includes('\n') ? '[unprintable]' : raw;
+    lines.push(f.value ? value : `${name}=${value}`);
+  }
+  return lines;
+}
+
+/** Columns padded to their widest cell, one space apart, no trailing blanks. */
+export function table(rows: readonly (readonly string[])[]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => { widths[i] = Math.max(widths[i] ?? 0, [...cell].length); });
+  return rows.map((row) => row.map((cell, i) => cell + ' '.repeat((widths[i] ?? 0) - [...cell].length)).join(' ').trimEnd());
+}
+
+/** list-jobs (06 §8.3): ascending job id; `skipped` = some job was filtered out by a pattern. */
+export function listJobsLines(jobs: readonly JobSummary[], o: { legend: boolean; skipped: boolean }): string[] {
+  if (jobs.length === 0) return o.legend ? [`No jobs ${o.skipped ? 'listed' : 'running'}.`] : [];
+  const rows = [...jobs].sort((a, b) => a.id - b.id).map((j) => [String(j.id), j.unit, j.type, j.state]);
+  if (!o.legend) return table(rows);
+  return [...table([['JOB', 'UNIT', 'TYPE', 'STATE'], ...rows]), '', `${jobs.length} jobs listed.`];
+}
+
+const isFailedOrBroken = (u: UnitSummary): boolean => u.activeState === 'failed' || u.loadState !== 'loaded';
+
+/** list-units (06 §8.4); `units` are already filtered (see verbs/list-units.ts). */
+export function listUnitsLines(units: readonly UnitSummary[], o: { legend: boolean; all: boolean; plain: boolean; program: string }): string[] {
+  const sorted = [...units].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const withJob = sorted.some((u) => u.job !== null);
+  const row = (glyph: string, cells: string[]): string[] => (o.plain ? cells : [glyph, ...cells]);
+  const rows = sorted.map((u) => row(isFailedOrBroken(u) ? '●' : ' ',
+    [u.id, u.loadState, u.activeState, u.subState, ...(withJob ? [u.job?.type ?? ''] : []), u.description]));
+  if (!o.legend) return table(rows);
+  const header = row(' ', ['UNIT', 'LOAD', 'ACTIVE', 'SUB', ...(withJob ? ['JOB'] : []), 'DESCRIPTION']);
+  const lines = [...table([header, ...rows]), '',
+    'LOAD   = Reflects whether the unit definition was properly loaded.',
+    'ACTIVE = The high-level unit activation state, i.e. generalization of SUB.',
+    'SUB    = The low-level unit activation state, values depend on unit type.'];
+  if (withJob) lines.push('JOB    = Pending job for the unit.', '');
+  lines.push(o.all ? `${sorted.length} loaded units listed.`
+    : `${sorted.length} loaded units listed. Pass --all to see loaded but inactive units, too.`);
+  lines.push(`To show all installed unit files use '${o.program} list-unit-files'.`);
+  return lines;
+}
+
+const STATUS_GLYPHS: Readonly<Record<string, string>> = {
+  active: '●', activating: '●', deactivating: '●', reloading: '↻', inactive: '○', maintenance: '○', failed: '×',
+};
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/** `Tue 2022-11-01 10:00:00 UTC` in local time. */
+export function formatTimestamp(usec: number): string {
+  const d = new Date(Math.floor(usec / 1000));
+  const zone = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? '';
+  return `${WEEKDAYS[d.getDay()]} ${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())} ${zone}`.trimEnd();
+}
+
+const SEC = 1_000_000;
+const MIN = 60 * SEC;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+const WEEK = 7 * DAY;
+const MONTH = 2_629_800 * SEC;
+const YEAR = 31_557_600 * SEC;
+
+/** How long ago, coarsening with age: `5s`, `1min 30s`, `2h 5min`, `3 days`, `2 weeks 1 days`. */
+export function formatAgo(deltaUsec: number): string {
+  const d = Math.max(0, deltaUsec);
+  const f = (unit: number): number => Math.floor(d / unit);
+  const r = (unit: number, sub: number): number => Math.floor((d % unit) / sub);
+  const span = d >= YEAR ? `${f(YEAR)} years ${r(YEAR, MONTH)} months`
+    : d >= MONTH ? `${f(MONTH)} months ${r(MONTH, DAY)} days`
+    : d >= WEEK ? `${f(WEEK)} weeks ${r(WEEK, DAY)} days`
+    : d >= 2 * DAY ? `${f(DAY)} days`
+    : d >= 25 * HOUR ? `1 day ${r(DAY, HOUR)}h`
+    : d >= 6 * HOUR ? `${f(HOUR)}h`
+    : d >= HOUR ? `${f(HOUR)}h ${r(HOUR, MIN)}min`
+    : d >= 5 * MIN ? `${f(MIN)}min`
+    : d >= MIN ? `${f(MIN)}min ${r(MIN, SEC)}s`
+    : d >= SEC ? `${f(SEC)}s`
+    : d >= 1000 ? `${f(1000)}ms`
+    : d > 0 ? `${d}us` : '';
+  return span ? `${span} ago` : 'now';
+}
+
+const basename = (cmd: string): string => (cmd.split(' ')[0] ?? '').split('/').pop() ?? '';
+
+/** The status subset of 06 §8.5 for one unit that exists. */
+export function statusLines(s: UnitStatus, nowUsec: number, program: string): string[] {
+  const lines = [`${STATUS_GLYPHS[s.activeState] ?? '●'} ${s.id}${s.description && s.description !== s.id ? ` - ${s.description}` : ''}`];
+  const where = s.fragmentPath ? ` (${s.fragmentPath}; ${s.unitFileState || 'static'})` : s.loadError ? ` (Reason: ${s.loadError})` : '';
+  lines.push(`     Loaded: ${s.loadState}${where}`);
+  s.dropInPaths.forEach((p, i) => lines.push(`${i === 0 ? '    Drop-In: ' : '             '}${p}`));
+  const sub = s.subState && s.subState !== s.activeState ? ` (${s.subState})` : '';
+  const result = s.result && s.result !== 'success' ? ` (Result: ${s.result})` : '';
+  const since = s.stateSinceUsec > 0 ? ` since ${formatTimestamp(s.stateSinceUsec)}; ${formatAgo(nowUsec - s.stateSinceUsec)}` : '';
+  lines.push(`     Active: ${s.activeState}${sub}${result}${since}`);
+  for (const l of s.execLines) lines.push(`    ${l}`);
+  if (s.mainPid > 0) {
+    const main = s.processes.find((p) => p.pid === s.mainPid);
+    lines.push(`   Main PID: ${s.mainPid}${main ? ` (${basename(main.command)})` : ''}`);
+  }
+  if (s.job) lines.push(`        Job: ${s.job.id} (${s.job.type}, ${s.job.state})`);
+  if (s.processes.length > 0) {
+    lines.push(`      Tasks: ${s.processes.length}`);
+    s.processes.forEach((p, i) => lines.push(`             ${i === s.processes.length - 1 ? '└─' : '├─'}${p.pid} ${p.command}`));
+  }
+  if (s.needDaemonReload) lines.push('', needReloadWarning(s.id, program));
+  return lines;
+}

@@ -1,0 +1,49 @@
+// The verb table: systemctl's verb names and aliases (06 §3.1) → implementation.
+import cancel from './cancel.ts';
+import daemonReload from './daemon-reload.ts';
+import isActive from './is-active.ts';
+import isFailed from './is-failed.ts';
+import isolate from './isolate.ts';
+import kill from './kill.ts';
+import listJobs from './list-jobs.ts';
+import listUnits from './list-units.ts';
+import reloadOrRestart from './reload-or-restart.ts';
+import reload from './reload.ts';
+import resetFailed from './reset-failed.ts';
+import restart from './restart.ts';
+import show from './show.ts';
+import start from './start.ts';
+import status from './status.ts';
+import stop from './stop.ts';
+import tryReloadOrRestart from './try-reload-or-restart.ts';
+import tryRestart from './try-restart.ts';
+import type { Verb } from './verb.ts';
+
+export const VERBS: Readonly<Record<string, Verb>> = {
+  start,
+  stop,
+  condstop: stop,
+  reload,
+  restart,
+  'try-restart': tryRestart,
+  condrestart: tryRestart,
+  'reload-or-restart': reloadOrRestart,
+  'try-reload-or-restart': tryReloadOrRestart,
+  'reload-or-try-restart': tryReloadOrRestart,
+  condreload: tryReloadOrRestart,
+  'force-reload': tryReloadOrRestart,
+  isolate,
+  kill,
+  'reset-failed': resetFailed,
+  'is-active': isActive,
+  'is-failed': isFailed,
+  show,
+  status,
+  'list-jobs': listJobs,
+  'list-units': listUnits,
+  cancel,
+  'daemon-reload': daemonReload,
+};
+
+/** systemctl without a verb lists units. */
+export const DEFAULT_VERB = 'list-units';

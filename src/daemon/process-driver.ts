@@ -1,0 +1,241 @@
+// The ProcessDriver port: spawns commands with execa, each in its own process group, tracks the
+// groups of every unit, signals them, watches adopted main PIDs, and turns outcomes into inputs
+// (ProcessStarted / ProcessExited / SpawnFailed). Never throws into the engine.
+import type { ChildProcess } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
+import { dirname } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { execa, type Options as ExecaOptions } from 'execa';
+import type { Input } from '../engine/inputs.ts';
+import type { ProcessDriver, SignalRequest, SpawnRequest } from '../engine/ports.ts';
+import type { ExecId, Pid, UnitName } from '../engine/types.ts';
+import type { DaemonLog } from './log.ts';
+import type { NotifyReceiver } from './notify.ts';
+import { reapPid } from './native.ts';
+import { isDead, listProcesses, readStat } from './proc.ts';
+import { prepareSpawn } from './process-exec.ts';
+import type { Reaper } from './reaper.ts';
+import { OpenedFiles, parseOutput, stdioFor, type StdioValue } from './stdio.ts';
+
+const ADOPT_POLL_MS = 100;
+
+interface Exec {
+  readonly unit: UnitName;
+  readonly pid: Pid;
+  /** Process group this exec created (spawned) or the adopted pid's group. */
+  readonly pgid: Pid;
+  readonly adopted: boolean;
+}
+
+export interface DriverOptions {
+  /** Queues an input for the engine (the loop). Called asynchronously, never during spawn(). */
+  readonly push: (input: Input) => void;
+  readonly log: DaemonLog;
+  readonly notify: NotifyReceiver;
+  readonly reaper: Reaper | null;
+  /** Home directory for WorkingDirectory=~ without User=. */
+  readonly home: string;
+}
+
+const signalNumber = (name: NodeJS.Signals | null): number =>
+  name === null ? 0 : (osConstants.signals as Record<string, number>)[name] ?? 0;
+
+export class NodeProcessDriver implements ProcessDriver {
+  private readonly o: DriverOptions;
+  private readonly execs = new Map<ExecId, Exec>();
+  private readonly groups = new Map<UnitName, Set<Pid>>();
+  private readonly pollers = new Map<ExecId, NodeJS.Timeout>();
+
+  constructor(options: DriverOptions) {
+    this.o = options;
+  }
+
+  spawn(req: SpawnRequest): void {
+    try {
+      this.spawnOrFail(req);
+    } catch (err) {
+      this.later({ kind: 'SpawnFailed', execId: req.execId, message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  signal(req: SignalRequest): number {
+    const groups = new Set<Pid>();
+    const pids = new Set<Pid>();
+    for (const id of req.execIds) {
+      const e = this.execs.get(id);
+      if (!e) continue;
+      if (e.adopted) pids.add(e.pid);
+      else groups.add(e.pgid);
+    }
+    if (req.wholeUnit) for (const g of this.groups.get(req.unit) ?? []) groups.add(g);
+    let n = 0;
+    for (const g of groups) if (this.kill(-g, req.signal)) n++;
+    for (const p of pids) if (!groups.has(readStat(p)?.pgrp ?? -1) && this.kill(p, req.signal)) n++;
+    return n;
+  }
+
+  adopt(execId: ExecId, unit: UnitName, pid: Pid): void {
+    const st = readStat(pid);
+    const pgid = st?.pgrp ?? pid;
+    this.execs.set(execId, { unit, pid, pgid, adopted: true });
+    this.groupsOf(unit).add(pgid);
+    let done = false;
+    const finish = (code: 'exited' | 'killed' | 'dumped' | 'unknown', status: number): void => {
+      if (done) return;
+      done = true;
+      clearInterval(this.pollers.get(execId));
+      this.pollers.delete(execId);
+      this.o.reaper?.unwatch(pid);
+      this.execs.delete(execId);
+      this.o.push({ kind: 'ProcessExited', execId, code, status });
+    };
+    this.o.reaper?.watch(pid, (s) => setImmediate(() => finish(s.code, s.status)));
+    const poll = (): void => {
+      const now = readStat(pid);
+      if (!isDead(now)) return;
+      if (now && now.ppid === process.pid && !(this.o.reaper?.isNodeChild(pid) ?? false)) {
+        const s = this.o.reaper ? this.o.reaper.reap(pid) : reapPid(pid);
+        if (s) { finish(s.code, s.status); return; }
+      }
+      finish('unknown', 0);
+    };
+    this.pollers.set(execId, setInterval(poll, ADOPT_POLL_MS));
+  }
+
+  hasProcesses(unit: UnitName): boolean {
+    const groups = this.groups.get(unit);
+    if (!groups || groups.size === 0) return false;
+    const live = new Set<Pid>();
+    for (const p of listProcesses()) if (groups.has(p.pgrp) && !isDead(p)) live.add(p.pgrp);
+    for (const e of this.execs.values()) if (e.unit === unit && e.adopted && !isDead(readStat(e.pid))) live.add(e.pgid);
+    for (const g of groups) if (!live.has(g) && !this.hasRunningExecIn(g)) groups.delete(g);
+    return live.size > 0;
+  }
+
+  /** SIGKILLs every process group of every unit (the daemon's last act on a stuck shutdown). */
+  killAll(signal: number = osConstants.signals.SIGKILL): number {
+    let n = 0;
+    for (const groups of this.groups.values()) for (const g of groups) if (this.kill(-g, signal)) n++;
+    return n;
+  }
+
+  /** Stops adopt polling (daemon exit). */
+  close(): void {
+    for (const t of this.pollers.values()) clearInterval(t);
+    this.pollers.clear();
+  }
+
+  private spawnOrFail(req: SpawnRequest): void {
+    const prepared = prepareSpawn(req, this.o.home);
+    const unitLog = this.o.log.unit(req.unit);
+    if (!prepared.ok) {
+      unitLog.warn({ execId: req.execId, status: prepared.status }, prepared.message);
+      this.later({ kind: 'ProcessExited', execId: req.execId, code: 'exited', status: prepared.status });
+      return;
+    }
+    const files = new OpenedFiles();
+    const out = parseOutput(req.stdout);
+    const errSpec = req.stderr === 'inherit' ? null : parseOutput(req.stderr);
+    let stdout: StdioValue;
+    let stderr: StdioValue;
+    try {
+      stdout = stdioFor(out, files, 1);
+      stderr = errSpec === null ? stdout : stdioFor(errSpec, files, 2);
+    } catch (err) {
+      files.closeAll();
+      unitLog.warn({ execId: req.execId }, `Failed to set up standard output: ${err instanceof Error ? err.message : String(err)}`);
+      this.later({ kind: 'ProcessExited', execId: req.execId, code: 'exited', status: 209 });
+      return;
+    }
+    const env: Record<string, string> = { ...req.env };
+    if (req.notify) env['NOTIFY_SOCKET'] = this.o.notify.socketFor(req.unit);
+    const { file, cwd, uid, gid } = prepared.value;
+    let child: ChildProcess;
+    try {
+      const sub = execa(file, req.argv.slice(1), {
+        argv0: req.argv[0] ?? file, cwd, env, extendEnv: false, preferLocal: false,
+        stdio: ['ignore', stdout, stderr, ...req.fds],
+        buffer: false, reject: false, cleanup: false, forceKillAfterDelay: false, detached: true,
+        stripFinalNewline: false, ...(uid !== undefined ? { uid } : {}), ...(gid !== undefined ? { gid } : {}),
+      } as ExecaOptions);
+      sub.then(() => {}, () => {});
+      child = sub.nodeChildProcess;
+    } finally {
+      files.closeAll();
+    }
+    this.track(req, child, unitLog);
+  }
+
+  private track(req: SpawnRequest, child: ChildProcess, unitLog: DaemonLog['log']): void {
+    const { execId, unit } = req;
+    let settled = false;
+    const pid = child.pid;
+    if (pid !== undefined) {
+      this.execs.set(execId, { unit, pid, pgid: pid, adopted: false });
+      this.groupsOf(unit).add(pid);
+    }
+    child.once('spawn', () => {
+      unitLog.debug({ execId, pid: child.pid, role: req.role }, `Started ${req.argv.join(' ')}`);
+      this.o.push({ kind: 'ProcessStarted', execId, pid: child.pid ?? 0 });
+    });
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      if (settled || child.pid !== undefined) return;
+      settled = true;
+      this.execs.delete(execId);
+      const execFailure = err.code === 'ENOENT' || err.code === 'EACCES' || err.code === 'ENOEXEC';
+      unitLog.warn({ execId, code: err.code }, `Failed to spawn ${req.path}: ${err.message}`);
+      this.o.push(execFailure
+        ? { kind: 'ProcessExited', execId, code: 'exited', status: err.code === 'EACCES' && req.user ? 217 : 203 }
+        : { kind: 'SpawnFailed', execId, message: err.message });
+    });
+    child.once('exit', (code, signal) => {
+      if (settled) return;
+      settled = true;
+      this.execs.delete(execId);
+      this.o.push(code !== null
+        ? { kind: 'ProcessExited', execId, code: 'exited', status: code }
+        : { kind: 'ProcessExited', execId, code: 'killed', status: signalNumber(signal) });
+    });
+    this.route(child.stdout, unitLog, 'stdout', 'info');
+    this.route(child.stderr, unitLog, 'stderr', 'warn');
+  }
+
+  private route(stream: Readable | null, unitLog: DaemonLog['log'], name: 'stdout' | 'stderr', level: 'info' | 'warn'): void {
+    if (!stream) return;
+    const log = unitLog.child({ stream: name });
+    const rl = createInterface({ input: stream, crlfDelay: Infinity });
+    rl.on('line', (line) => log[level](line));
+    stream.on('error', () => rl.close());
+  }
+
+  private later(input: Input): void {
+    setImmediate(() => this.o.push(input));
+  }
+
+  private kill(target: number, signal: number): boolean {
+    try {
+      process.kill(target, signal);
+      return true;
+    } catch {
+      return false; // ESRCH: nothing left; EPERM: not ours to signal
+    }
+  }
+
+  private groupsOf(unit: UnitName): Set<Pid> {
+    let g = this.groups.get(unit);
+    if (!g) {
+      g = new Set();
+      this.groups.set(unit, g);
+    }
+    return g;
+  }
+
+  private hasRunningExecIn(pgid: Pid): boolean {
+    for (const e of this.execs.values()) if (!e.adopted && e.pgid === pgid) return true;
+    return false;
+  }
+}
+
+/** Where per-unit notify sockets live: next to the control socket. */
+export const notifyDirFor = (controlSocket: string): string => `${dirname(controlSocket)}/notify`;

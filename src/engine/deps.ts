@@ -1,0 +1,138 @@
+// Dependency kinds, their inverses and behaviour atoms (01 §4, modelled on systemd's
+// unit-dependency-atom.c), plus the indexed graph. Behaviour is attached to atoms, never to
+// kinds, so every rule asks "which units does U reach through atom X".
+import type { UnitName } from './types.ts';
+
+export const DEP_KINDS = [
+  'Requires', 'Requisite', 'Wants', 'BindsTo', 'PartOf', 'Upholds',
+  'RequiredBy', 'RequisiteOf', 'WantedBy', 'BoundBy', 'ConsistsOf', 'UpheldBy',
+  'Conflicts', 'ConflictedBy', 'Before', 'After',
+  'OnSuccess', 'OnSuccessOf', 'OnFailure', 'OnFailureOf',
+  'Triggers', 'TriggeredBy', 'PropagatesReloadTo', 'ReloadPropagatedFrom',
+  'PropagatesStopTo', 'StopPropagatedFrom', 'JoinsNamespaceOf', 'References', 'ReferencedBy',
+] as const;
+export type DepKind = (typeof DEP_KINDS)[number];
+
+export const ATOMS = [
+  'pull-start', 'pull-start-soft', 'pull-verify', 'pull-stop', 'pull-stop-soft',
+  'propagate-stop', 'propagate-restart', 'propagates-reload-to',
+  'start-failure-propagates', 'stop-failure-propagates', 'inactive-success-fails',
+  'retro-start-replace', 'retro-start-fail', 'retro-stop-on-start', 'retro-stop-on-stop',
+  'bound-to', 'bound-check-target', 'upheld-by', 'uphold-check-target', 'unneeded-check-target',
+  'pins-unneeded', 'target-order-member', 'target-order-owner',
+  'on-failure', 'on-success', 'on-failure-of', 'on-success-of', 'before', 'after',
+  'triggers', 'triggered-by', 'references', 'referenced-by',
+] as const;
+export type Atom = (typeof ATOMS)[number];
+
+interface KindRow { readonly inverse: DepKind; readonly atoms: readonly Atom[] }
+
+/** 01 §4.3. The inverse side carries the behaviour that acts on the declaring unit. */
+export const DEP_TABLE = {
+  Requires:   { inverse: 'RequiredBy', atoms: ['pull-start', 'retro-start-replace', 'unneeded-check-target', 'target-order-member'] },
+  Requisite:  { inverse: 'RequisiteOf', atoms: ['pull-verify', 'unneeded-check-target', 'target-order-member'] },
+  Wants:      { inverse: 'WantedBy', atoms: ['pull-start-soft', 'retro-start-fail', 'unneeded-check-target', 'target-order-member'] },
+  BindsTo:    { inverse: 'BoundBy', atoms: ['pull-start', 'retro-start-replace', 'bound-to', 'unneeded-check-target', 'target-order-member'] },
+  PartOf:     { inverse: 'ConsistsOf', atoms: ['target-order-member'] },
+  Upholds:    { inverse: 'UpheldBy', atoms: ['pull-start-soft', 'retro-start-replace', 'uphold-check-target', 'unneeded-check-target', 'target-order-member'] },
+  RequiredBy: { inverse: 'Requires', atoms: ['propagate-stop', 'propagate-restart', 'start-failure-propagates', 'pins-unneeded', 'target-order-owner'] },
+  RequisiteOf:{ inverse: 'Requisite', atoms: ['propagate-stop', 'propagate-restart', 'start-failure-propagates', 'inactive-success-fails', 'pins-unneeded', 'target-order-owner'] },
+  WantedBy:   { inverse: 'Wants', atoms: ['target-order-owner', 'pins-unneeded'] },
+  BoundBy:    { inverse: 'BindsTo', atoms: ['retro-stop-on-stop', 'propagate-stop', 'propagate-restart', 'start-failure-propagates', 'pins-unneeded', 'bound-check-target', 'target-order-owner'] },
+  ConsistsOf: { inverse: 'PartOf', atoms: ['propagate-stop', 'propagate-restart'] },
+  UpheldBy:   { inverse: 'Upholds', atoms: ['upheld-by', 'target-order-owner', 'pins-unneeded'] },
+  Conflicts:  { inverse: 'ConflictedBy', atoms: ['pull-stop', 'retro-stop-on-start'] },
+  ConflictedBy: { inverse: 'Conflicts', atoms: ['pull-stop-soft', 'retro-stop-on-start', 'stop-failure-propagates'] },
+  Before:     { inverse: 'After', atoms: ['before'] },
+  After:      { inverse: 'Before', atoms: ['after'] },
+  OnSuccess:  { inverse: 'OnSuccessOf', atoms: ['on-success'] },
+  OnSuccessOf:{ inverse: 'OnSuccess', atoms: ['on-success-of'] },
+  OnFailure:  { inverse: 'OnFailureOf', atoms: ['on-failure'] },
+  OnFailureOf:{ inverse: 'OnFailure', atoms: ['on-failure-of'] },
+  Triggers:   { inverse: 'TriggeredBy', atoms: ['triggers'] },
+  TriggeredBy:{ inverse: 'Triggers', atoms: ['triggered-by'] },
+  PropagatesReloadTo:   { inverse: 'ReloadPropagatedFrom', atoms: ['propagates-reload-to'] },
+  ReloadPropagatedFrom: { inverse: 'PropagatesReloadTo', atoms: [] },
+  PropagatesStopTo:     { inverse: 'StopPropagatedFrom', atoms: ['retro-stop-on-stop', 'propagate-stop'] },
+  StopPropagatedFrom:   { inverse: 'PropagatesStopTo', atoms: [] },
+  JoinsNamespaceOf:     { inverse: 'JoinsNamespaceOf', atoms: [] },
+  References:   { inverse: 'ReferencedBy', atoms: ['references'] },
+  ReferencedBy: { inverse: 'References', atoms: ['referenced-by'] },
+} as const satisfies Record<DepKind, KindRow>;
+
+const KINDS_BY_ATOM: ReadonlyMap<Atom, readonly DepKind[]> = (() => {
+  const m = new Map<Atom, DepKind[]>();
+  for (const kind of DEP_KINDS) for (const atom of DEP_TABLE[kind].atoms) {
+    const list = m.get(atom) ?? [];
+    list.push(kind);
+    m.set(atom, list);
+  }
+  return m;
+})();
+
+export const kindsWithAtom = (atom: Atom): readonly DepKind[] => KINDS_BY_ATOM.get(atom) ?? [];
+
+const EMPTY: ReadonlySet<UnitName> = new Set();
+
+/**
+ * Adjacency by kind for every unit. Adding A —kind→ B also adds B —inverse→ A, so queries in
+ * either direction are index lookups. Self-dependencies are dropped (01 §4.1).
+ */
+export class DependencyGraph {
+  private readonly edges = new Map<UnitName, Map<DepKind, Set<UnitName>>>();
+
+  add(from: UnitName, kind: DepKind, to: UnitName): boolean {
+    if (from === to) return false;
+    this.link(from, kind, to);
+    this.link(to, DEP_TABLE[kind].inverse, from);
+    return true;
+  }
+
+  get(unit: UnitName, kind: DepKind): ReadonlySet<UnitName> {
+    return this.edges.get(unit)?.get(kind) ?? EMPTY;
+  }
+
+  has(from: UnitName, kind: DepKind, to: UnitName): boolean {
+    return this.get(from, kind).has(to);
+  }
+
+  /** Units reached from `unit` through any kind that carries `atom`. */
+  withAtom(unit: UnitName, atom: Atom): UnitName[] {
+    const kinds = kindsWithAtom(atom);
+    const byKind = this.edges.get(unit);
+    if (!byKind) return [];
+    if (kinds.length === 1) return [...(byKind.get(kinds[0]!) ?? EMPTY)];
+    const out = new Set<UnitName>();
+    for (const k of kinds) for (const u of byKind.get(k) ?? EMPTY) out.add(u);
+    return [...out];
+  }
+
+  hasAtom(from: UnitName, atom: Atom, to: UnitName): boolean {
+    const byKind = this.edges.get(from);
+    if (!byKind) return false;
+    return kindsWithAtom(atom).some((k) => byKind.get(k)?.has(to) ?? false);
+  }
+
+  /** Removes every edge that starts at `unit` (and the matching inverse edges), e.g. before a reload. */
+  clearFrom(unit: UnitName): void {
+    const byKind = this.edges.get(unit);
+    if (!byKind) return;
+    for (const [kind, targets] of byKind) {
+      const inverse = DEP_TABLE[kind].inverse;
+      for (const t of targets) this.edges.get(t)?.get(inverse)?.delete(unit);
+    }
+    this.edges.delete(unit);
+  }
+
+  kindsOf(unit: UnitName): ReadonlyMap<DepKind, ReadonlySet<UnitName>> {
+    return this.edges.get(unit) ?? new Map();
+  }
+
+  private link(from: UnitName, kind: DepKind, to: UnitName): void {
+    let byKind = this.edges.get(from);
+    if (!byKind) this.edges.set(from, (byKind = new Map()));
+    let set = byKind.get(kind);
+    if (!set) byKind.set(kind, (set = new Set()));
+    set.add(to);
+  }
+}

@@ -1,0 +1,39 @@
+// The state the manager's modules share. Manager owns one instance; the modules (loading, job
+// running, state-change handling, properties) are functions over it, so each stays small.
+import type { JobDetails } from './api.ts';
+import type { DependencyGraph } from './deps.ts';
+import type { Job } from './job.ts';
+import type { Ports } from './ports.ts';
+import type { ExecId, JobId, UnitName } from './types.ts';
+import type { Unit } from './unit.ts';
+import type { UnitFileIndex } from './unit-file/search.ts';
+import type { UnitContext } from './unit-types/index.ts';
+
+export interface EngineState {
+  readonly ports: Ports;
+  readonly unitPath: readonly string[];
+  index: UnitFileIndex;
+  /** Every name (id and aliases) → its unit. */
+  readonly units: Map<UnitName, Unit>;
+  graph: DependencyGraph;
+  /** Installed jobs by id. */
+  readonly jobs: Map<JobId, Job>;
+  nextJobId: JobId;
+  readonly execs: Map<ExecId, Unit>;
+  nextExecId: ExecId;
+  /** Installed jobs that may be able to make progress, in FIFO order (02 §7.1). */
+  runQueue: Job[];
+  /** Ended jobs, kept for a while so clients can ask why they ended. */
+  readonly ended: Map<JobId, JobDetails>;
+  /** Continuous checks of 01 §7, drained after every input. */
+  readonly upholdQueue: Set<Unit>;
+  readonly boundQueue: Set<Unit>;
+  readonly unneededQueue: Set<Unit>;
+  /** The context handed to unit types, built once by the manager. */
+  context: UnitContext | null;
+  shuttingDown: boolean;
+  idleAnnounced: boolean;
+}
+
+/** How many ended jobs stay answerable by GetJob. */
+export const ENDED_JOBS_KEPT = 1024;

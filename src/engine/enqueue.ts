@@ -1,0 +1,120 @@
+// Turning a request into installed jobs: build the transaction (transaction.ts), then apply it
+// (02 §6.10): cancel what isolate/flush removes, install every planned job, report the result.
+import type { TransactionJob } from './api.ts';
+import type { EngineState } from './engine-state.ts';
+import { ok, type Result } from './errors.ts';
+import type { JobOrigin } from './events.ts';
+import { finishJob, installJob } from './job-runner.ts';
+import type { Job } from './job.ts';
+import { conflicting } from './job-tables.ts';
+import { buildTransaction, type PlannedJob, type TransactionView } from './transaction.ts';
+import type { JobMode, JobType, UnitName } from './types.ts';
+import type { Unit } from './unit.ts';
+import { loadError } from './loader.ts';
+
+export interface Applied {
+  readonly anchor: Job | null;          // null for a dry run
+  readonly jobs: TransactionJob[];
+}
+
+export function transactionView(s: EngineState): TransactionView {
+  return {
+    graph: s.graph,
+    unitState(name) {
+      const u = s.units.get(name);
+      if (!u) return undefined;
+      const st = u.config.settings;
+      return {
+        loadState: u.config.loadState, activeState: u.activeState,
+        canStart: u.isLoaded && u.ops.canStart(u), canStop: true, canReload: u.isLoaded && u.ops.canReload(u),
+        allowIsolate: st.allowIsolate, ignoreOnIsolate: st.ignoreOnIsolate,
+      };
+    },
+    loadError: (name) => {
+      const u = s.units.get(name);
+      return u ? loadError(u) : null;
+    },
+    installedJob(name) {
+      const j = s.units.get(name)?.job;
+      return j ? { id: j.id, type: j.type, state: j.state, irreversible: j.irreversible, ignoreOrder: j.ignoreOrder } : null;
+    },
+    allUnits: () => uniqueUnitIds(s),
+    triggeredBy: (name) => [...s.graph.get(name, 'TriggeredBy')],
+  };
+}
+
+function* uniqueUnitIds(s: EngineState): Iterable<UnitName> {
+  for (const [name, u] of s.units) if (name === u.id) yield name;
+}
+
+/** Builds and applies a transaction for `type` on `unit` (02 §5). */
+export function enqueueJob(s: EngineState, type: JobType, unit: Unit, mode: JobMode, origin: JobOrigin, o: { dryRun?: boolean } = {}): Result<Applied> {
+  const plan = buildTransaction(transactionView(s), { unit: unit.id, type, mode });
+  if (!plan.ok) return plan;
+  const { anchor, jobs, cancel } = plan.value;
+  if (o.dryRun) return ok({ anchor: null, jobs: describePlan(s, jobs, cancel, anchor) });
+  const out: TransactionJob[] = [];
+  for (const name of cancel) {
+    const victim = s.units.get(name)?.job;
+    if (!victim) continue;
+    out.push({ id: victim.id, unit: name, type: victim.type, action: 'canceled', reason: `not part of the ${mode} transaction` });
+    finishJob(s, victim, 'canceled', { recursive: false, cause: { kind: 'flushed', unit: unit.id, text: `canceled by ${mode} of ${unit.id} (${describeOriginShort(origin)})` } });
+  }
+  const installed = new Map<UnitName, Job>();
+  let anchorJob: Job | null = null;
+  // The anchor goes first so dependency origins can name its job id.
+  for (const p of [anchor, ...jobs.filter((j) => j !== anchor)]) {
+    const u = s.units.get(p.unit)!;
+    const pulledBy = p.pulledBy ? installed.get(p.pulledBy.unit) : undefined;
+    const jobOrigin: JobOrigin = p.isAnchor || !p.pulledBy ? origin
+      : { kind: 'dependency', unit: p.pulledBy.unit, dependency: p.pulledBy.kind, job: pulledBy?.id ?? null, jobType: p.pulledBy.type };
+    const r = installJob(s, u, p.type, { irreversible: p.irreversible, ignoreOrder: p.ignoreOrder, origin: jobOrigin });
+    installed.set(p.unit, r.job);
+    if (r.canceled) out.push({ id: r.canceled.id, unit: p.unit, type: r.canceled.type, action: 'canceled', reason: `replaced by ${p.type} job ${r.job.id}` });
+    out.push({ id: r.job.id, unit: p.unit, type: r.job.type, action: r.merged ? 'merged' : 'installed', reason: reasonOf(p) });
+    if (p.isAnchor) anchorJob = r.job;
+  }
+  return ok({ anchor: anchorJob, jobs: out });
+}
+
+function describePlan(s: EngineState, jobs: readonly PlannedJob[], cancel: readonly UnitName[], anchor: PlannedJob): TransactionJob[] {
+  const out: TransactionJob[] = [];
+  for (const name of cancel) {
+    const j = s.units.get(name)?.job;
+    if (j) out.push({ id: j.id, unit: name, type: j.type, action: 'canceled', reason: 'not part of the transaction' });
+  }
+  for (const p of [anchor, ...jobs.filter((j) => j !== anchor)]) {
+    const installedJob = s.units.get(p.unit)?.job;
+    if (installedJob && p.type !== 'nop' && conflicting(installedJob.type, p.type)) {
+      out.push({ id: installedJob.id, unit: p.unit, type: installedJob.type, action: 'canceled', reason: `replaced by ${p.type}` });
+    }
+    const merged = installedJob && p.type !== 'nop' && !conflicting(installedJob.type, p.type);
+    out.push({ id: merged ? installedJob.id : 0, unit: p.unit, type: p.type, action: merged ? 'merged' : 'installed', reason: reasonOf(p) });
+  }
+  return out;
+}
+
+function reasonOf(p: PlannedJob): string {
+  if (p.isAnchor) return 'requested';
+  if (!p.pulledBy) return 'pulled in';
+  return `${p.pulledBy.type} ${p.pulledBy.unit} via ${p.pulledBy.kind}`;
+}
+
+function describeOriginShort(o: JobOrigin): string {
+  return o.kind === 'client' ? `requested by ${o.client}${o.pid !== null ? `, pid ${o.pid}` : ''}` : o.kind === 'internal' ? o.reason : `${o.unit} ${o.dependency}`;
+}
+
+/** Internal requests (02 §5 table): errors are only logged. */
+export function enqueueInternal(s: EngineState, type: JobType, unit: Unit, mode: JobMode, origin: JobOrigin, o: { propagateReload?: boolean } = {}): Result<Applied> {
+  if (o.propagateReload) {
+    for (const name of s.graph.withAtom(unit.id, 'propagates-reload-to')) {
+      const other = s.units.get(name);
+      if (other) enqueueInternal(s, 'try-reload', other, mode, origin);
+    }
+    return ok({ anchor: null, jobs: [] });
+  }
+  const r = enqueueJob(s, type, unit, mode, origin);
+  if (!r.ok) s.ports.events.emit({ kind: 'Log', level: 'warning', unit: unit.id, message: `Failed to enqueue ${type} job: ${r.error.message}` });
+  return r;
+}
+

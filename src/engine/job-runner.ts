@@ -1,0 +1,287 @@
+// Installed jobs: installing into a slot (02 §8), running (02 §7), reacting to unit state
+// changes (02 §9.1) and finishing (02 §9.2). Queue model: a job enters the run queue when it
+// is installed or merged, when its unit changes state while it waits, and when a job of an
+// ordered neighbour finishes; the queue is drained only by dispatch(), which the daemon calls
+// when nothing else is pending, so a client's reply always precedes the first run of its job.
+import { conflicting, mergeAndCollapse, superset } from './job-tables.ts';
+import { describeOrigin, isStopLike, jobInfo, jobDetails, jobTimerId, type Job } from './job.ts';
+import { ENDED_JOBS_KEPT, type EngineState } from './engine-state.ts';
+import type { JobEndCause, JobOrigin } from './events.ts';
+import type { ActiveState, InstallableJobType, JobResult } from './types.ts';
+import type { Unit } from './unit.ts';
+import { isActiveOrReloading, isInactiveOrFailed } from './states.ts';
+import { unitReload, unitStart, unitStop, type OpResult } from './unit-ops.ts';
+import { logJobDone, startOnFailure } from './unit-notify.ts';
+import { submitChecks } from './checks.ts';
+
+export interface InstallOptions {
+  readonly irreversible: boolean;
+  readonly ignoreOrder: boolean;
+  readonly origin: JobOrigin;
+}
+
+export interface InstallOutcome { readonly job: Job; readonly merged: boolean; readonly canceled: Job | null }
+
+/** Puts a job of `type` into the unit's slot, merging with or canceling what is there (02 §8). */
+export function installJob(s: EngineState, unit: Unit, type: InstallableJobType, o: InstallOptions): InstallOutcome {
+  const existing = type === 'nop' ? unit.nopJob : unit.job;
+  let canceled: Job | null = null;
+  if (existing) {
+    if (!conflicting(existing.type, type)) {
+      const runningAndNotSuperset = existing.state === 'running' && (type === 'reload' || !superset(existing.type, type));
+      if (existing.type !== 'nop') existing.type = mergeAndCollapse(existing.type, type, unit.activeState) ?? existing.type;
+      existing.irreversible ||= o.irreversible;
+      existing.ignoreOrder ||= o.ignoreOrder;
+      // A running job that cannot absorb the new one is patched and re-run (job.c's "re-running").
+      if (runningAndNotSuperset) existing.state = 'waiting';
+      s.ports.events.emit({ kind: 'JobChanged', job: jobInfo(existing) });
+      addToRunQueue(s, existing);
+      return { job: existing, merged: true, canceled: null };
+    }
+    canceled = existing;
+  }
+  const job: Job = {
+    id: s.nextJobId++, unit, type, state: 'waiting', irreversible: o.irreversible, ignoreOrder: o.ignoreOrder,
+    installed: false, inRunQueue: false, installedAt: s.ports.clock.now(), origin: o.origin,
+    deadline: Number.POSITIVE_INFINITY, result: null, cause: null,
+  };
+  if (canceled) {
+    finishJob(s, canceled, 'canceled', { recursive: false, cause: {
+      kind: 'replaced', job: job.id, unit: unit.id,
+      text: `replaced by ${type} job ${job.id} for ${unit.id} (${describeOrigin(o.origin)})`,
+    } });
+  }
+  if (type === 'nop') unit.nopJob = job; else unit.job = job;
+  job.installed = true;
+  s.jobs.set(job.id, job);
+  armJobTimer(s, job);
+  s.ports.events.emit({ kind: 'JobNew', job: jobInfo(job) });
+  addToRunQueue(s, job);
+  return { job, merged: false, canceled };
+}
+
+function armJobTimer(s: EngineState, job: Job): void {
+  const timeout = job.unit.config.settings.jobTimeoutUsec;
+  if (!Number.isFinite(timeout) || timeout <= 0) return;
+  job.deadline = job.installedAt + timeout;
+  s.ports.timers.arm(jobTimerId(job.id), job.deadline);
+}
+
+export function addToRunQueue(s: EngineState, job: Job): void {
+  if (job.inRunQueue || !job.installed) return;
+  job.inRunQueue = true;
+  s.runQueue.push(job);
+}
+
+/**
+ * 02 §7.2: may this job run now? A start-like job waits for any job of a unit it is ordered
+ * after; any job waits for a stop-like job of a unit it is ordered before. Whether the other
+ * job is waiting or running does not matter.
+ */
+export function isRunnable(s: EngineState, job: Job): boolean {
+  if (job.ignoreOrder || job.type === 'nop') return true;
+  const u = job.unit.id;
+  if (!isStopLike(job.type)) {
+    for (const other of s.graph.get(u, 'After')) {
+      const o = s.units.get(other)?.job;
+      if (o && o.type !== 'nop' && !o.ignoreOrder) return false;
+    }
+  }
+  for (const other of s.graph.get(u, 'Before')) {
+    const o = s.units.get(other)?.job;
+    if (o && !o.ignoreOrder && isStopLike(o.type)) return false;
+  }
+  return true;
+}
+
+/** Runs every queued job once (new arrivals during the pass run in the same pass). */
+export function dispatchRunQueue(s: EngineState): void {
+  while (s.runQueue.length > 0) {
+    const batch = s.runQueue;
+    s.runQueue = [];
+    for (const job of batch) {
+      job.inRunQueue = false;
+      if (job.installed) runJob(s, job);
+    }
+  }
+}
+
+const OP_RESULT_TO_JOB: Partial<Record<OpResult, JobResult>> = {
+  already: 'done', condition: 'done', bad: 'skipped', 'not-active': 'invalid', assert: 'assert',
+  unsupported: 'unsupported', deps: 'dependency', once: 'once', error: 'failed',
+};
+
+/** 02 §7.3. */
+function runJob(s: EngineState, job: Job): void {
+  if (job.state !== 'waiting') return;
+  if (!isRunnable(s, job)) return;
+  const unit = job.unit;
+  armRunningTimer(s, job);
+  job.state = 'running';
+  s.ports.events.emit({ kind: 'JobChanged', job: jobInfo(job) });
+  const r = operate(s, job);
+  if (!job.installed) return;
+  if (r === 'again') {
+    job.state = 'waiting';
+    return;
+  }
+  if (r === 'started') return;
+  const result = OP_RESULT_TO_JOB[r] ?? 'failed';
+  finishJob(s, job, result, { recursive: true, already: r === 'already', cause: causeForOp(r, unit) });
+}
+
+function operate(s: EngineState, job: Job): OpResult {
+  switch (job.type) {
+    case 'verify-active': {
+      const st = job.unit.activeState;
+      return isActiveOrReloading(st) ? 'already' : st === 'activating' ? 'again' : 'bad';
+    }
+    case 'start': return unitStart(s, job.unit);
+    case 'stop':
+    case 'restart': return unitStop(s, job.unit);
+    case 'reload': return unitReload(s, job.unit);
+    case 'nop': return 'already';
+  }
+}
+
+function armRunningTimer(s: EngineState, job: Job): void {
+  const t = job.unit.config.settings.jobRunningTimeoutUsec;
+  if (!Number.isFinite(t) || t <= 0) return;
+  const at = s.ports.clock.now() + t;
+  if (at < job.deadline) {
+    job.deadline = at;
+    s.ports.timers.arm(jobTimerId(job.id), at);
+  }
+}
+
+function causeForOp(r: OpResult, unit: Unit): JobEndCause {
+  switch (r) {
+    case 'bad': return { kind: 'other', text: `${unit.id} is not active`, unit: unit.id };
+    case 'deps': return { kind: 'bound', text: `a unit ${unit.id} is bound to (BindsTo= and After=) is not active`, unit: unit.id };
+    case 'not-active': return { kind: 'other', text: `${unit.id} is not active`, unit: unit.id };
+    case 'assert': return { kind: 'other', text: `an Assert*= check of ${unit.id} failed`, unit: unit.id };
+    case 'error': return { kind: 'unit-failed', text: startErrorText(unit), unit: unit.id };
+    default: return { kind: 'completed', text: 'completed', unit: unit.id };
+  }
+}
+
+function startErrorText(unit: Unit): string {
+  if (unit.startLimitHit) return `start of ${unit.id} was attempted too often (StartLimitBurst=${unit.config.settings.startLimitBurst})`;
+  if (!unit.isLoaded) return `${unit.id} is not loaded (${unit.config.loadState})`;
+  return `${unit.id} refused to start`;
+}
+
+export interface FinishOptions {
+  readonly recursive: boolean;
+  readonly already?: boolean;
+  readonly cause: JobEndCause;
+}
+
+/** 02 §9.2. A finished restart turns into a start under the same id instead of ending. */
+export function finishJob(s: EngineState, job: Job, result: JobResult, o: FinishOptions): void {
+  const unit = job.unit;
+  if (!o.already) logJobDone(s, job, result);
+  if (result === 'done' && job.type === 'restart') {
+    job.type = 'start';
+    job.state = 'waiting';
+    s.ports.events.emit({ kind: 'JobChanged', job: jobInfo(job) });
+    addToRunQueue(s, job);
+    wakeNeighbours(s, unit);
+    return;
+  }
+  uninstallJob(s, job, result, o.cause);
+  const type = job.type;
+  if (result !== 'done' && o.recursive) {
+    const atom = type === 'start' || type === 'verify-active' ? 'start-failure-propagates' : type === 'stop' ? 'stop-failure-propagates' : null;
+    if (atom) {
+      for (const name of s.graph.withAtom(unit.id, atom)) {
+        failDependent(s, name, job, result);
+      }
+    }
+  }
+  if (result === 'done' && o.recursive && (type === 'start' || type === 'reload') && !isActiveOrReloading(unit.activeState)) {
+    for (const name of s.graph.withAtom(unit.id, 'inactive-success-fails')) failDependent(s, name, job, result);
+  }
+  if (result === 'timeout' || result === 'dependency') startOnFailure(s, unit);
+  wakeNeighbours(s, unit);
+}
+
+function failDependent(s: EngineState, name: string, cause: Job, result: JobResult): void {
+  const dep = s.units.get(name)?.job;
+  if (!dep || (dep.type !== 'start' && dep.type !== 'verify-active')) return;
+  finishJob(s, dep, 'dependency', { recursive: true, cause: {
+    kind: 'dependency', job: cause.id, unit: cause.unit.id,
+    text: `${cause.type} job ${cause.id} for ${cause.unit.id} ${result === 'done' ? 'finished but the unit is not active' : `failed with result '${result}'`}`,
+  } });
+}
+
+function wakeNeighbours(s: EngineState, unit: Unit): void {
+  for (const kind of ['After', 'Before'] as const) {
+    for (const name of s.graph.get(unit.id, kind)) {
+      const j = s.units.get(name)?.job;
+      if (j) addToRunQueue(s, j);
+    }
+  }
+  submitChecks(s, unit);
+}
+
+function uninstallJob(s: EngineState, job: Job, result: JobResult, cause: JobEndCause): void {
+  const unit = job.unit;
+  if (unit.job === job) unit.job = null;
+  if (unit.nopJob === job) unit.nopJob = null;
+  job.installed = false;
+  job.result = result;
+  job.cause = cause;
+  s.jobs.delete(job.id);
+  if (Number.isFinite(job.deadline)) s.ports.timers.cancel(jobTimerId(job.id));
+  s.ended.set(job.id, jobDetails(job));
+  if (s.ended.size > ENDED_JOBS_KEPT) s.ended.delete(s.ended.keys().next().value!);
+  s.ports.events.emit({ kind: 'JobRemoved', job: jobInfo(job), result, cause });
+}
+
+/**
+ * 02 §9.1: the unit's state changed; decide whether its job is done. Returns true when the
+ * change was "unexpected" (not the job's natural completion), which drives retroactive jobs.
+ */
+export function processJobOnStateChange(s: EngineState, job: Job, ns: ActiveState, reloadFailed: boolean): boolean {
+  if (job.state === 'waiting') addToRunQueue(s, job);
+  const running = job.state === 'running';
+  const done = (result: JobResult, text: string): void =>
+    finishJob(s, job, result, { recursive: true, cause: { kind: result === 'done' ? 'completed' : 'unit-failed', text, unit: job.unit.id } });
+  switch (job.type) {
+    case 'start':
+    case 'verify-active':
+      if (isActiveOrReloading(ns)) { done('done', `${job.unit.id} is ${ns}`); return false; }
+      if (running && ns !== 'activating') {
+        if (isInactiveOrFailed(ns)) done(ns === 'failed' ? 'failed' : 'done', failedText(job.unit, ns));
+        return true;
+      }
+      return false;
+    case 'reload':
+      if (!running) return false;
+      if (ns === 'active') { done(reloadFailed ? 'failed' : 'done', reloadFailed ? `reloading ${job.unit.id} failed` : 'reloaded'); return false; }
+      if (ns !== 'activating' && ns !== 'reloading') {
+        if (isInactiveOrFailed(ns)) done(ns === 'failed' ? 'failed' : 'done', failedText(job.unit, ns));
+        return true;
+      }
+      return false;
+    case 'stop':
+    case 'restart':
+      if (isInactiveOrFailed(ns)) { done('done', `${job.unit.id} is ${ns}`); return false; }
+      if (running && ns !== 'deactivating') {
+        done('failed', `${job.unit.id} became ${ns} while stopping`);
+        return true;
+      }
+      return false;
+    case 'nop':
+      return false;
+  }
+}
+
+function failedText(unit: Unit, ns: ActiveState): string {
+  if (ns !== 'failed') return `${unit.id} is ${ns}`;
+  const result = unit.ops.status(unit, unit.runtime).result;
+  return result ? `${unit.id} failed with result '${result}'` : `${unit.id} failed`;
+}
+
+export { isStopLike };

@@ -1,0 +1,48 @@
+// The manager's surface as the daemon and the simulation see it. Manager implements it; the
+// daemon's RPC methods call it, and nothing else of the engine is reachable from outside.
+import type { EnqueueResult, JobDetails, JobSummary, ReloadReport, UnitStatus, UnitSummary } from './api.ts';
+import type { Result } from './errors.ts';
+import type { Input } from './inputs.ts';
+import type { JobId, JobMode, RequestType, UnitName } from './types.ts';
+
+/** Who is asking: used for job origins ("requested by unitctl, pid 881") and authorisation. */
+export interface RequestContext {
+  readonly client: string;
+  readonly pid: number | null;
+  readonly uid: number | null;
+}
+
+export interface EnqueueRequest {
+  readonly unit: string;
+  readonly type: RequestType;
+  readonly mode: JobMode;
+  readonly dryRun?: boolean;
+}
+
+export interface ManagerApi {
+  /** Feeds one outside event; returns when every consequence except running queued jobs is done. */
+  handle(input: Input): void;
+  /** True when installed jobs wait in the run queue; the daemon then calls dispatch() once idle. */
+  hasQueuedJobs(): boolean;
+  /** Runs queued jobs (02 §7.1: lowest priority, after replies and pending inputs). */
+  dispatch(): void;
+
+  enqueue(req: EnqueueRequest, who: RequestContext): Result<EnqueueResult>;
+  listJobs(): JobSummary[];
+  getJob(id: JobId): Result<JobDetails>;
+  cancelJob(id: JobId, who: RequestContext): Result<void>;
+  clearJobs(who: RequestContext): number;
+  listUnits(options: { all: boolean }): UnitSummary[];
+  unitProperties(unit: string, names: readonly string[] | null): Result<{ unit: UnitName; properties: [string, string][] }>;
+  unitStatus(unit: string): Result<UnitStatus>;
+  resetFailed(unit: string | null): Result<void>;
+  killUnit(unit: string, whom: 'main' | 'control' | 'all', signal: number): Result<number>;
+  /** daemon-reload: re-read every unit file, keep runtime state, report what changed. */
+  reload(): ReloadReport;
+  /** Boot: start default.target if it exists (mode replace). */
+  startDefaultTarget(): void;
+  /** Shutdown: stop every unit in reverse dependency order; emits Idle when all are down. */
+  beginShutdown(): void;
+  /** No jobs installed and, during shutdown, every unit inactive or failed. */
+  isIdle(): boolean;
+}

@@ -1,0 +1,111 @@
+// The only ways out of the engine. Adapters implement them in src/daemon; the simulation
+// implements them in test/sim. Ports only record or enqueue: they never call back into the
+// engine synchronously (outcomes come back later as inputs, see inputs.ts).
+import type { EngineEvent } from './events.ts';
+import type { ExecId, Pid, TimerId, UnitName, Usec } from './types.ts';
+
+export interface Clock {
+  /** Monotonic time in µs. */
+  now(): Usec;
+  /** Wall-clock time in µs since the epoch (timestamps shown to users only). */
+  realtime(): Usec;
+}
+
+export interface TimerService {
+  /** Arms (or re-arms) timer `id` to fire at monotonic time `at`; it comes back as TimerFired. */
+  arm(id: TimerId, at: Usec): void;
+  cancel(id: TimerId): void;
+}
+
+export interface SpawnRequest {
+  readonly execId: ExecId;
+  readonly unit: UnitName;
+  /** Role decides the notify socket and how the driver labels output. */
+  readonly role: 'main' | 'control';
+  readonly path: string;                        // absolute or bare name (driver searches PATH)
+  readonly argv: readonly string[];             // argv[0] first
+  readonly env: Readonly<Record<string, string>>; // complete environment, nothing inherited
+  readonly cwd: string;
+  readonly cwdOptional: boolean;                // '-' prefix on WorkingDirectory=
+  readonly user: string | null;
+  readonly group: string | null;
+  readonly supplementaryGroups: readonly string[];
+  readonly umask: number | null;
+  readonly nice: number | null;
+  readonly limits: Readonly<Record<string, { readonly soft: number; readonly hard: number }>>;
+  readonly stdin: string;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly syslogIdentifier: string;
+  /** Give this process NOTIFY_SOCKET (the driver owns the socket and attributes datagrams to `unit`). */
+  readonly notify: boolean;
+  /** Extra fds for socket activation (issue 8); empty for now. */
+  readonly fds: readonly number[];
+}
+
+export interface SignalRequest {
+  readonly unit: UnitName;
+  readonly signal: number;
+  /** Commands whose processes (their process-group leaders) get the signal. */
+  readonly execIds: readonly ExecId[];
+  /** Also signal every other process left in the unit's process groups (KillMode=control-group). */
+  readonly wholeUnit: boolean;
+}
+
+export interface ProcessDriver {
+  /** Starts a command in a new process group. Outcomes: ProcessStarted, ProcessExited or SpawnFailed. */
+  spawn(req: SpawnRequest): void;
+  /** Sends a signal; returns how many processes or groups were signalled (0 = nothing left). */
+  signal(req: SignalRequest): number;
+  /** Watches a process we did not spawn (a forking daemon's main PID): ProcessExited when it is gone. */
+  adopt(execId: ExecId, unit: UnitName, pid: Pid): void;
+  /** True while any process of the unit's groups is alive (the cgroup-empty check without cgroups). */
+  hasProcesses(unit: UnitName): boolean;
+}
+
+export interface EventSink {
+  emit(event: EngineEvent): void;
+}
+
+export interface FileStat { readonly kind: 'file' | 'dir' | 'symlink' | 'other'; readonly size: number; readonly mtimeUsec: number }
+
+/** A synchronous, read-only view of the file system, for unit files, EnvironmentFile= and PIDFile=. */
+export interface FileSystem {
+  /** Like lstat: null if missing. */
+  lstat(path: string): FileStat | null;
+  /** Like stat (follows symlinks): null if missing or dangling. */
+  stat(path: string): FileStat | null;
+  readlink(path: string): string | null;
+  /** Entry names of a directory, or null if it does not exist. */
+  readdir(path: string): string[] | null;
+  readFile(path: string): string | null;
+}
+
+/** Facts about the host that specifiers and conditions need (%H, %m, %u …). */
+export interface HostInfo {
+  readonly hostname: string;
+  readonly machineId: string;
+  readonly bootId: string;
+  readonly kernelRelease: string;
+  readonly architecture: string;
+  readonly userName: string;
+  readonly uid: number;
+  readonly groupName: string;
+  readonly gid: number;
+  readonly home: string;
+  readonly shell: string;
+  readonly runtimeDir: string;                   // %t
+  /** The manager's own environment (PATH, and set-environment results). */
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+export interface Ports {
+  readonly clock: Clock;
+  readonly timers: TimerService;
+  readonly processes: ProcessDriver;
+  readonly events: EventSink;
+  readonly fs: FileSystem;
+  readonly host: HostInfo;
+  /** Allocates a fresh InvocationID (32 lowercase hex); injected so simulations stay deterministic. */
+  readonly newInvocationId: () => string;
+}

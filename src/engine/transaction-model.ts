@@ -1,0 +1,182 @@
+// The transaction's internal graph (02 §4, §6.1, §6.7): candidate jobs per unit, job links, and
+// deletion with or without dependents. Private to transaction*.ts; never leaves a build.
+import type { InstallableJobType, JobId, JobState, LoadState, ActiveState, UnitName } from './types.ts';
+import type { DependencyGraph } from './deps.ts';
+import type { UnitdError } from './errors.ts';
+import { assert } from './errors.ts';
+
+export interface TransactionUnitState {
+  readonly loadState: LoadState;
+  readonly activeState: ActiveState;
+  readonly canStart: boolean;
+  /** False only for perpetual units that can never be stopped. */
+  readonly canStop: boolean;
+  readonly canReload: boolean;
+  readonly allowIsolate: boolean;
+  readonly ignoreOnIsolate: boolean;
+}
+
+export interface InstalledJobView {
+  readonly id: JobId;
+  readonly type: InstallableJobType;
+  readonly state: JobState;
+  readonly irreversible: boolean;
+  readonly ignoreOrder: boolean;
+}
+
+/** What the builder reads from the manager. Every call must be cheap (an index lookup). */
+export interface TransactionView {
+  readonly graph: DependencyGraph;
+  /** undefined = no unit object by that name. */
+  unitState(name: UnitName): TransactionUnitState | undefined;
+  /** The error to report when a non-stop job is requested for a unit that is not loaded. */
+  loadError(name: UnitName): UnitdError | null;
+  /** The job in the unit's normal slot (never its nop slot). */
+  installedJob(name: UnitName): InstalledJobView | null;
+  /** Every unit once (main names only, no aliases). */
+  allUnits(): Iterable<UnitName>;
+  /** Units with a Triggers= edge to `name` (its sockets, timers, paths). */
+  triggeredBy(name: UnitName): readonly UnitName[];
+}
+
+/** Why a job is in the transaction: the job that pulled it, and through which dependency. */
+export interface PulledBy {
+  readonly unit: UnitName;
+  /** `Requires=`, `ConflictedBy=`, `RequiredBy=` … (the puller's side), or `isolate` / `triggering`. */
+  readonly kind: string;
+  readonly type: InstallableJobType;
+}
+
+/** "subject needs object" (02 §4). `matters`: mandatory; `conflicts`: a stop caused by Conflicts=. */
+export interface Link {
+  readonly seq: number;
+  subject: TxJob;
+  object: TxJob;
+  readonly matters: boolean;
+  readonly conflicts: boolean;
+  readonly kind: string;
+  alive: boolean;
+}
+
+/** Fields the ordering DFS keeps on every node (transaction head job or installed job). */
+export interface OrderMark { gen: number; marker: OrderNode | null }
+export interface OrderNode extends OrderMark {
+  readonly name: UnitName;
+  type: InstallableJobType;
+  ignoreOrder: boolean;
+  /** The transaction job, or null when the node stands for an installed job. */
+  readonly job: TxJob | null;
+}
+
+export interface TxJob extends OrderNode {
+  readonly seq: number;
+  readonly entry: UnitEntry;
+  irreversible: boolean;
+  matters: boolean;
+  alive: boolean;
+  readonly in: Link[];
+  readonly out: Link[];
+  /** Live incoming links; zero means nothing needs this job any more (garbage). */
+  inAlive: number;
+  /** Creation-time reason, used when no live incoming link remains. */
+  readonly origin: PulledBy | null;
+  /** Smallest creation number among the jobs merged into this one. */
+  firstSeq: number;
+}
+
+export interface UnitEntry {
+  readonly name: UnitName;
+  readonly state: TransactionUnitState;
+  /** Candidates, oldest first: the head (newest, 02 §6.1) is the last element. */
+  readonly jobs: TxJob[];
+}
+
+export interface Tx {
+  readonly view: TransactionView;
+  readonly irreversible: boolean;
+  /** Entries in creation order; an entry with no jobs is not "in the transaction". */
+  readonly units: Map<UnitName, UnitEntry>;
+  readonly all: TxJob[];
+  anchor: TxJob | null;
+  seq: number;
+  generation: number;
+  readonly log: string[];
+}
+
+export const newTx = (view: TransactionView, irreversible: boolean): Tx =>
+  ({ view, irreversible, units: new Map(), all: [], anchor: null, seq: 0, generation: 0, log: [] });
+
+export const headOf = (e: UnitEntry): TxJob | undefined => e.jobs[e.jobs.length - 1];
+export const inTx = (tx: Tx, name: UnitName): boolean => (tx.units.get(name)?.jobs.length ?? 0) > 0;
+export const label = (n: { name: UnitName; type: InstallableJobType }): string => `${n.name}/${n.type}`;
+
+/**
+ * 02 §6.1: the unit's candidate of exactly this type, or a new one (newest becomes the head).
+ * A new job's `seq` is at least the `tx.seq` read before the call; an existing one's is below.
+ */
+export function addOneJob(tx: Tx, entry: UnitEntry, type: InstallableJobType, by: LinkSpec | null): TxJob {
+  for (const j of entry.jobs) if (j.type === type) return j;
+  const seq = tx.seq++;
+  const origin: PulledBy | null = by ? { unit: by.job.name, kind: by.kind, type: by.job.type } : null;
+  const job: TxJob = {
+    seq, firstSeq: seq, entry, name: entry.name, type, ignoreOrder: false, irreversible: tx.irreversible, matters: false,
+    alive: true, in: [], out: [], inAlive: 0, origin, gen: 0, marker: null, job: null,
+  };
+  (job as { job: TxJob | null }).job = job;
+  entry.jobs.push(job);
+  tx.all.push(job);
+  return job;
+}
+
+/** The subject and flags of a link about to be made. */
+export interface LinkSpec { readonly job: TxJob; readonly matters: boolean; readonly conflicts: boolean; readonly kind: string }
+
+export function addLink(tx: Tx, subject: TxJob, object: TxJob, o: LinkSpec): void {
+  const link: Link = { seq: tx.seq++, subject, object, matters: o.matters, conflicts: o.conflicts, kind: o.kind, alive: true };
+  subject.out.push(link);
+  object.in.push(link);
+  object.inAlive++;
+}
+
+/**
+ * 02 §6.7. Removes `job` from its unit's candidates and drops its links. With `dependents`, every
+ * job that mandatorily needed it goes too, transitively. Jobs left without incoming links are
+ * pushed to `orphans` when given (the garbage collector's worklist).
+ */
+export function deleteJob(tx: Tx, job: TxJob, o: { dependents: boolean; orphans?: TxJob[] }): void {
+  const work = [job];
+  while (work.length > 0) {
+    const j = work.pop()!;
+    if (!j.alive) continue;
+    assert(j !== tx.anchor, 'the anchor job is never deleted from its transaction');
+    j.alive = false;
+    const list = j.entry.jobs;
+    list.splice(list.indexOf(j), 1);
+    for (const l of j.out) {
+      if (!l.alive) continue;
+      l.alive = false;
+      if (--l.object.inAlive === 0 && o.orphans) o.orphans.push(l.object);
+    }
+    for (const l of j.in) {
+      if (!l.alive) continue;
+      l.alive = false;
+      j.inAlive--;
+      if (o.dependents && l.matters) work.push(l.subject);
+    }
+  }
+}
+
+/** Deletes every candidate of one unit, with dependents (cycle breaking, 02 §6.6). */
+export function deleteUnitJobs(tx: Tx, entry: UnitEntry): void {
+  for (const j of [...entry.jobs]) deleteJob(tx, j, { dependents: true });
+}
+
+/** 02 §6.7: repeatedly delete non-anchor jobs that nothing links to. */
+export function collectGarbage(tx: Tx): void {
+  const work = tx.all.filter((j) => j.alive && j.inAlive === 0);
+  while (work.length > 0) {
+    const j = work.pop()!;
+    if (!j.alive || j === tx.anchor || j.inAlive > 0) continue;
+    deleteJob(tx, j, { dependents: true, orphans: work });
+  }
+}

@@ -1,0 +1,247 @@
+// The checking steps of a transaction (02 §6.4–§6.9): what matters to the anchor, impact
+// minimisation, redundancy, ordering cycles, merging, destructiveness. Each step is one pass over
+// the transaction (worklists, generation counters); none of them recurses on the call stack.
+import { fail, ok, type Result } from './errors.ts';
+import { conflicting, isRedundant, isStopLike, mergeable, mergeAndCollapse, orderFirst } from './job-tables.ts';
+import { isActiveOrActivating } from './states.ts';
+import type { DepKind } from './deps.ts';
+import type { InstallableJobType, JobMode, UnitName } from './types.ts';
+import {
+  deleteJob, deleteUnitJobs, headOf, label,
+  type OrderNode, type Tx, type TxJob, type UnitEntry,
+} from './transaction-model.ts';
+
+/** 02 §6.4: every job reachable from the anchor through mandatory links matters. */
+export function markJobsThatMatter(tx: Tx): void {
+  const anchor = tx.anchor!;
+  anchor.matters = true;
+  const stack = [anchor];
+  while (stack.length > 0) {
+    for (const l of stack.pop()!.out) {
+      if (!l.alive || !l.matters || l.object.matters) continue;
+      l.object.matters = true;
+      stack.push(l.object);
+    }
+  }
+}
+
+/**
+ * 02 §6.4, mode fail: drop optional jobs that stop a running unit or contradict its installed
+ * job. Whether a job qualifies never changes when others are deleted, so one pass equals
+ * systemd's rescan-after-each-deletion.
+ */
+export function minimizeImpact(tx: Tx): void {
+  for (const j of tx.all) {
+    if (!j.alive || j.matters) continue;
+    const stopsRunning = j.type === 'stop' && isActiveOrActivating(j.entry.state.activeState);
+    const installed = tx.view.installedJob(j.name);
+    const changesExisting = installed !== null && conflicting(j.type, installed.type);
+    if (stopsRunning || changesExisting) deleteJob(tx, j, { dependents: true });
+  }
+}
+
+/**
+ * 02 §6.5: a unit whose candidates are all redundant, none the anchor and none conflicting with
+ * its installed job loses them all; the jobs that needed them stay (only the links go).
+ */
+export function dropRedundant(tx: Tx): void {
+  for (const entry of tx.units.values()) {
+    if (entry.jobs.length === 0) continue;
+    const installed = tx.view.installedJob(entry.name);
+    const keep = entry.jobs.some((j) => j === tx.anchor || !isRedundant(j.type, entry.state.activeState)
+      || (installed !== null && conflicting(j.type, installed.type)));
+    if (!keep) for (const j of [...entry.jobs]) deleteJob(tx, j, { dependents: false });
+  }
+}
+
+type OrderOutcome = 'ok' | 'again' | 'cyclic';
+
+const NO_DEPS: ReadonlyMap<DepKind, ReadonlySet<UnitName>> = new Map();
+
+interface Frame {
+  readonly node: OrderNode;
+  readonly deps: ReadonlyMap<DepKind, ReadonlySet<UnitName>>;
+  edges: Iterator<UnitName> | null;
+  /** The After= neighbours are still to be visited (only stop-like nodes have successors there). */
+  afterPending: boolean;
+  onAfterSide: boolean;
+}
+
+/**
+ * 02 §6.6, one pass: depth-first over the head job of every unit in the transaction (and the
+ * installed jobs of other units it reaches), with an explicit stack. `marker` points back along
+ * the current path; a fully explored node keeps the pass's generation with an empty marker.
+ */
+export function verifyOrderOnce(tx: Tx): OrderOutcome {
+  const g = ++tx.generation;
+  const installedNodes = new Map<UnitName, OrderNode | null>();
+  const nodeFor = (name: UnitName): OrderNode | null => {
+    const e = tx.units.get(name);
+    const head = e ? headOf(e) : undefined;
+    if (head) return head;
+    if (installedNodes.has(name)) return installedNodes.get(name)!;
+    const i = tx.view.installedJob(name);
+    const n: OrderNode | null = i ? { name, type: i.type, ignoreOrder: i.ignoreOrder, gen: 0, marker: null, job: null } : null;
+    installedNodes.set(name, n);
+    return n;
+  };
+  const frameFor = (node: OrderNode): Frame => {
+    // Shortcut of orderFirst: an unordered node has no successors, and an After= neighbour can
+    // only wait for this node when this node is stop-like.
+    const unordered = node.type === 'nop' || node.ignoreOrder;
+    const deps = unordered ? NO_DEPS : tx.view.graph.kindsOf(node.name);
+    return { node, deps, edges: deps.get('Before')?.values() ?? null, afterPending: isStopLike(node.type), onAfterSide: false };
+  };
+  for (const entry of [...tx.units.values()]) {
+    const root = headOf(entry);
+    if (!root || root.gen === g) continue;
+    root.gen = g;
+    root.marker = root;
+    const stack: Frame[] = [frameFor(root)];
+    while (stack.length > 0) {
+      const f = stack[stack.length - 1]!;
+      const next = nextSuccessor(f, nodeFor);
+      if (next === null) {
+        f.node.marker = null;
+        stack.pop();
+        continue;
+      }
+      if (next.gen === g) {
+        if (next.marker === null) continue;
+        return breakCycle(tx, next, f.node, g);
+      }
+      next.gen = g;
+      next.marker = f.node;
+      stack.push(frameFor(next));
+    }
+  }
+  return 'ok';
+}
+
+/** The next node that must run after `f.node`, following Before= then After= neighbours. */
+function nextSuccessor(f: Frame, nodeFor: (n: UnitName) => OrderNode | null): OrderNode | null {
+  for (;;) {
+    const it = f.edges?.next();
+    if (!it || it.done) {
+      if (!f.afterPending) return null;
+      f.edges = f.deps.get('After')?.values() ?? null;
+      f.afterPending = false;
+      f.onAfterSide = true;
+      continue;
+    }
+    const o = nodeFor(it.value);
+    if (o === null) continue;
+    // f.node Before= o: f.node is the earlier side; f.node After= o: f.node is the later side.
+    if (f.onAfterSide ? orderFirst(o, f.node) === 'later' : orderFirst(f.node, o) === 'earlier') return o;
+  }
+}
+
+/**
+ * A cycle closes at `start` (on the current path) coming from `from`. Walk back along the
+ * markers; the first job whose unit has transaction jobs of which none matters is deleted with
+ * its unit's other candidates. If none qualifies the transaction is cyclic.
+ */
+function breakCycle(tx: Tx, start: OrderNode, from: OrderNode, g: number): 'again' | 'cyclic' {
+  const path: OrderNode[] = [];
+  let victim: UnitEntry | null = null;
+  for (let k: OrderNode | null = from; k; k = k.gen === g && k.marker !== k ? k.marker : null) {
+    path.push(k);
+    if (!victim && k.job && k.job.entry.jobs.length > 0 && !k.job.entry.jobs.some((j) => j.matters)) victim = k.job.entry;
+    if (k === start) break;
+  }
+  tx.log.push(`Found ordering cycle on ${label(start)}`, ...path.map((k) => `Found dependency on ${label(k)}`));
+  if (!victim) {
+    tx.log.push(`Unable to break cycle starting with ${label(start)}`);
+    return 'cyclic';
+  }
+  tx.log.push(`Job ${label(headOf(victim)!)} deleted to break ordering cycle starting with ${label(start)}`);
+  deleteUnitJobs(tx, victim);
+  return 'again';
+}
+
+/** Candidates of a unit from the head (newest) to the oldest, the order of 02 §6.8. */
+const newestFirst = (e: UnitEntry): TxJob[] => [...e.jobs].reverse();
+
+const pulledByConflicts = (j: TxJob): boolean => j.in.some((l) => l.alive && l.conflicts);
+
+/** 02 §6.8 table: which of two unmergeable candidates to give up, or null when both matter. */
+function pickUnmergeable(a: TxJob, b: TxJob): TxJob | null {
+  if (!a.matters && !b.matters) {
+    if (a.type === 'stop') return pulledByConflicts(a) ? b : a;
+    if (b.type === 'stop') return pulledByConflicts(b) ? a : b;
+    return a;
+  }
+  if (!a.matters) return a;
+  if (!b.matters) return b;
+  return null;
+}
+
+/** Deletes one job of the first unmergeable pair; false when both of that pair matter. */
+function deleteOneUnmergeable(tx: Tx, list: readonly TxJob[]): boolean {
+  for (let i = 0; i < list.length; i++) {
+    for (let k = i + 1; k < list.length; k++) {
+      const a = list[i]!, b = list[k]!;
+      if (mergeable(a.type, b.type)) continue;
+      const d = pickUnmergeable(a, b);
+      if (!d) return false;
+      deleteJob(tx, d, { dependents: true });
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * 02 §6.8. Phase A finds a unit whose candidates do not fold into one type and deletes one of
+ * them ('again'), or fails. Phase B folds every unit's candidates into one survivor: the anchor
+ * if present, else the head; links move to the survivor, irreversible/matters are OR-ed.
+ */
+export function mergeJobs(tx: Tx): Result<'ok' | 'again'> {
+  for (const entry of tx.units.values()) {
+    if (entry.jobs.length < 2) continue;
+    const [first, ...rest] = newestFirst(entry);
+    let t: InstallableJobType = first!.type;
+    for (const k of rest) {
+      const m = mergeAndCollapse(t, k.type, entry.state.activeState);
+      if (m !== null) { t = m; continue; }
+      if (deleteOneUnmergeable(tx, newestFirst(entry))) return ok('again');
+      return fail('TransactionJobsConflicting', [t, k.type, entry.name]);
+    }
+  }
+  for (const entry of tx.units.values()) if (entry.jobs.length > 1) foldInto(tx, entry);
+  return ok('ok');
+}
+
+function foldInto(tx: Tx, entry: UnitEntry): void {
+  const list = newestFirst(entry);
+  let t: InstallableJobType = list[0]!.type;
+  for (const k of list.slice(1)) t = mergeAndCollapse(t, k.type, entry.state.activeState)!;
+  const survivor = list.includes(tx.anchor!) ? tx.anchor! : list[0]!;
+  for (const other of list) {
+    if (other === survivor) continue;
+    for (const l of other.in) if (l.alive) { l.object = survivor; survivor.in.push(l); survivor.inAlive++; }
+    for (const l of other.out) if (l.alive) { l.subject = survivor; survivor.out.push(l); }
+    survivor.irreversible ||= other.irreversible;
+    survivor.matters ||= other.matters;
+    survivor.firstSeq = Math.min(survivor.firstSeq, other.firstSeq);
+    other.alive = false;
+  }
+  survivor.type = t;
+  entry.jobs.length = 0;
+  entry.jobs.push(survivor);
+}
+
+/**
+ * 02 §6.9: a job that conflicts with the unit's installed job is destructive in mode fail, and
+ * in every mode when the installed job is irreversible.
+ */
+export function checkDestructive(tx: Tx, mode: JobMode): Result<null> {
+  const anchor = tx.anchor!;
+  for (const entry of tx.units.values()) {
+    const j = headOf(entry);
+    const i = j ? tx.view.installedJob(entry.name) : null;
+    if (!j || !i || !conflicting(i.type, j.type) || !(mode === 'fail' || i.irreversible)) continue;
+    return fail('TransactionIsDestructive', [anchor.name, anchor.type, entry.name, i.type, j.type]);
+  }
+  return ok(null);
+}

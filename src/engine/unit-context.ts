@@ -1,0 +1,85 @@
+// The UnitContext handed to unit types: the manager's services (spawning with the unit's exec
+// context, signalling, timers, state notifications) bound to one EngineState.
+import type { EngineState } from './engine-state.ts';
+import type { UnitContext } from './unit-types/index.ts';
+import { buildExec } from './unit-file/exec-env.ts';
+import type { Unit } from './unit.ts';
+import { unitNotify } from './unit-notify.ts';
+import { enqueueInternal } from './enqueue.ts';
+
+const unitTimerId = (unit: string, key: string): string => `unit:${key}:${unit}`;
+
+/** Parses a unit timer id back into (unit, key); null for other timers. */
+export function parseUnitTimerId(id: string): { unit: string; key: string } | null {
+  if (!id.startsWith('unit:')) return null;
+  const rest = id.slice(5);
+  const i = rest.indexOf(':');
+  return i < 0 ? null : { key: rest.slice(0, i), unit: rest.slice(i + 1) };
+}
+
+export function unitContext(s: EngineState): UnitContext {
+  return (s.context ??= makeContext(s));
+}
+
+function makeContext(s: EngineState): UnitContext {
+  const { ports } = s;
+  const unitOf = (view: { id: string }): Unit => s.units.get(view.id)!;
+  return {
+    now: () => ports.clock.now(),
+    realtime: () => ports.clock.realtime(),
+    stateChanged: (view, flags) => unitNotify(s, unitOf(view), flags ?? {}),
+    spawn(view, command, options) {
+      const unit = unitOf(view);
+      const built = buildExec(unit.config, command, { ...options.env, INVOCATION_ID: unit.invocationId }, ports.host, ports.fs);
+      if (!built.ok) return { kind: 'failed', message: built.message };
+      if (command.ignoreFailure && built.path.startsWith('/') && ports.fs.stat(built.path) === null) {
+        ports.events.emit({ kind: 'Log', level: 'info', unit: unit.id, message: `Executable ${built.path} missing, skipping: ${command.line}` });
+        return { kind: 'skipped' };
+      }
+      const execId = s.nextExecId++;
+      s.execs.set(execId, unit);
+      const exec = unit.config.service?.exec;
+      ports.processes.spawn({
+        execId, unit: unit.id, role: options.role, path: built.path, argv: built.argv, env: built.env,
+        cwd: built.cwd, cwdOptional: built.cwdOptional,
+        user: command.fullPrivileges ? null : exec?.user ?? null,
+        group: command.fullPrivileges ? null : exec?.group ?? null,
+        supplementaryGroups: command.fullPrivileges ? [] : exec?.supplementaryGroups ?? [],
+        umask: exec?.umask ?? null, nice: exec?.nice ?? null, limits: exec?.limits ?? {},
+        stdin: exec?.standardInput ?? 'null', stdout: exec?.standardOutput ?? 'journal', stderr: exec?.standardError ?? 'inherit',
+        syslogIdentifier: exec?.syslogIdentifier ?? unit.id.replace(/\.[^.]+$/, ''),
+        notify: options.notify, fds: [],
+      });
+      return { kind: 'spawned', execId };
+    },
+    signal: (view, execIds, signal, o) => ports.processes.signal({ unit: view.id, signal, execIds, wholeUnit: o.wholeUnit }),
+    adopt(view, pid) {
+      const execId = s.nextExecId++;
+      s.execs.set(execId, unitOf(view));
+      ports.processes.adopt(execId, view.id, pid);
+      return execId;
+    },
+    hasProcesses: (view) => ports.processes.hasProcesses(view.id),
+    isPidAlive: (pid) => {
+      const stat = ports.fs.readFile(`/proc/${pid}/stat`);
+      if (stat === null) return false;
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      return state !== 'Z' && state !== 'X';
+    },
+    armTimer: (view, key, at) => {
+      if (Number.isFinite(at)) ports.timers.arm(unitTimerId(view.id, key), at);
+      else ports.timers.cancel(unitTimerId(view.id, key));
+    },
+    cancelTimer: (view, key) => ports.timers.cancel(unitTimerId(view.id, key)),
+    jobType: (view) => unitOf(view).job?.type ?? null,
+    enqueueAutoRestart(view) {
+      const r = enqueueInternal(s, 'restart', unitOf(view), 'replace', { kind: 'internal', reason: `automatic restart of ${view.id} (Restart=)` });
+      return r.ok;
+    },
+    propagateReload(view) {
+      enqueueInternal(s, 'nop', unitOf(view), 'fail', { kind: 'internal', reason: `${view.id} reported RELOADING=1` }, { propagateReload: true });
+    },
+    log: (view, level, message) => ports.events.emit({ kind: 'Log', level, unit: view.id, message }),
+    readFile: (path) => ports.fs.readFile(path),
+  };
+}

@@ -1,0 +1,98 @@
+// The generic halves of start, stop and reload (01 §6.1–6.2): load state, conditions and
+// asserts, BindsTo=+After= partners and the start rate limit, before the unit type acts.
+import { evaluateConditions } from './conditions.ts';
+import type { EngineState } from './engine-state.ts';
+import { isActiveOrReloading, isInactiveOrFailed } from './states.ts';
+import type { Unit } from './unit.ts';
+import { unitContext } from './unit-context.ts';
+
+/** What a unit operation tells the job that asked for it (02 §7.3). */
+export type OpResult = 'started' | 'again' | 'already' | 'condition' | 'assert' | 'bad' | 'not-active' | 'unsupported' | 'deps' | 'once' | 'error';
+
+export function unitStart(s: EngineState, u: Unit): OpResult {
+  const state = u.activeState;
+  if (isActiveOrReloading(state)) return 'already';
+  if (state === 'maintenance') return 'again';
+  if (!u.isLoaded) return 'error';
+  if (state !== 'activating') {
+    const now = stamp(s);
+    const cond = evaluateConditions(u.config.settings.conditions, s.ports.fs, s.ports.host);
+    u.conditionResult = cond.result;
+    u.conditionStamp = now;
+    if (!cond.result) {
+      log(s, u, 'info', `${u.id} was skipped because ${cond.failed ? `of an unmet condition check (Condition${cond.failed.kind}=${cond.failed.trigger ? '|' : ''}${cond.failed.negate ? '!' : ''}${cond.failed.value})` : 'no trigger condition checks were met'}.`);
+      return 'condition';
+    }
+    const asserts = evaluateConditions(u.config.settings.asserts, s.ports.fs, s.ports.host);
+    u.assertResult = asserts.result;
+    u.assertStamp = now;
+    if (!asserts.result) {
+      log(s, u, 'warning', `Assertion failed for ${u.id}.`);
+      return 'assert';
+    }
+  }
+  for (const b of s.graph.withAtom(u.id, 'bound-to')) {
+    if (!s.graph.has(u.id, 'After', b)) continue;
+    const partner = s.units.get(b);
+    if (partner && !isActiveOrReloading(partner.activeState)) {
+      log(s, u, 'info', `Bound to unit ${b}, but unit isn't active.`);
+      return 'deps';
+    }
+  }
+  if (u.ops.hasStartLimit && !takeStartToken(s, u)) {
+    log(s, u, 'warning', 'Start request repeated too quickly.');
+    u.startLimitHit = true;
+    u.ops.startLimitHit(unitContext(s), u, u.runtime);
+    return 'error';
+  }
+  if (!u.ops.canStart(u)) return 'again';
+  return u.ops.start(unitContext(s), u, u.runtime);
+}
+
+export function unitStop(s: EngineState, u: Unit): OpResult {
+  if (isInactiveOrFailed(u.activeState)) return 'already';
+  return u.ops.stop(unitContext(s), u, u.runtime);
+}
+
+export function unitReload(s: EngineState, u: Unit): OpResult {
+  if (!u.isLoaded) return 'error';
+  if (!u.ops.canReload(u)) return 'error';
+  const state = u.activeState;
+  if (state === 'reloading') return 'again';
+  if (state !== 'active') {
+    log(s, u, 'info', 'Unit cannot be reloaded because it is inactive.');
+    return 'not-active';
+  }
+  return u.ops.reload(unitContext(s), u, u.runtime);
+}
+
+/** 01 §6.5: a window starts at the first token; at most `burst` tokens per interval. */
+function takeStartToken(s: EngineState, u: Unit): boolean {
+  const { startLimitIntervalUsec: interval, startLimitBurst: burst } = u.config.settings;
+  if (interval <= 0 || burst <= 0) return true;
+  const now = s.ports.clock.now();
+  if (u.limitCount === 0 || now - u.limitBegin > interval) {
+    u.limitBegin = now;
+    u.limitCount = 0;
+  }
+  if (u.limitCount < burst) {
+    u.limitCount++;
+    u.startLimitHit = false;
+    return true;
+  }
+  return false;
+}
+
+export function resetStartLimit(u: Unit): void {
+  u.limitCount = 0;
+  u.limitBegin = 0;
+  u.startLimitHit = false;
+}
+
+function stamp(s: EngineState): { realtime: number; monotonic: number } {
+  return { realtime: s.ports.clock.realtime(), monotonic: s.ports.clock.now() };
+}
+
+function log(s: EngineState, u: Unit, level: 'info' | 'warning', message: string): void {
+  s.ports.events.emit({ kind: 'Log', level, unit: u.id, message });
+}

@@ -1,0 +1,88 @@
+// The contract between the manager and each unit type's state machine, and the table of types.
+// A unit type owns its runtime record (mutated in place) and acts on the world only through
+// UnitContext; it reports every sub-state change with ctx.stateChanged so the manager can run
+// the job and dependency logic of 01 §6.3.
+import type { LoadedUnit, ExecCommand } from '../unit-file/config.ts';
+import type { ActiveState, ExecId, InstallableJobType, Pid, UnitName, UnitType, Usec } from '../types.ts';
+import type { Result } from '../errors.ts';
+
+export interface UnitView {
+  readonly id: UnitName;
+  readonly config: LoadedUnit;
+}
+
+export type SpawnOutcome =
+  | { readonly kind: 'spawned'; readonly execId: ExecId }
+  /** '-' command whose executable does not exist: treat as a successful run (03 §3.2). */
+  | { readonly kind: 'skipped' }
+  /** Set-up failed in the manager (missing EnvironmentFile=, bad specifier…): the `resources` path. */
+  | { readonly kind: 'failed'; readonly message: string };
+
+export interface SpawnOptions {
+  readonly role: 'main' | 'control';
+  /** Variables the unit type adds (MAINPID, SERVICE_RESULT, EXIT_CODE…); merged per 03 §3.4. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly notify: boolean;
+}
+
+export interface StateChangeFlags {
+  readonly reloadFailed?: boolean;
+  readonly willAutoRestart?: boolean;
+}
+
+export interface UnitContext {
+  now(): Usec;
+  realtime(): Usec;
+  /** Call after every sub-state change (also when the active state stays the same). */
+  stateChanged(unit: UnitView, flags?: StateChangeFlags): void;
+  spawn(unit: UnitView, command: ExecCommand, options: SpawnOptions): SpawnOutcome;
+  /** Signals the given commands' processes, and with wholeUnit every process of the unit; returns the count. */
+  signal(unit: UnitView, execIds: readonly ExecId[], signal: number, options: { wholeUnit: boolean }): number;
+  /** Starts watching a process the unit did not spawn directly (forking main PID). */
+  adopt(unit: UnitView, pid: Pid): ExecId;
+  hasProcesses(unit: UnitView): boolean;
+  isPidAlive(pid: Pid): boolean;
+  armTimer(unit: UnitView, key: string, at: Usec): void;
+  cancelTimer(unit: UnitView, key: string): void;
+  /** Type of the job in the unit's normal slot, or null. */
+  jobType(unit: UnitView): InstallableJobType | null;
+  /** Enqueues the automatic restart (a `restart` job, mode replace); false if that failed. */
+  enqueueAutoRestart(unit: UnitView): boolean;
+  /** RELOADING=1: reload the units this one propagates reloads to (mode fail). */
+  propagateReload(unit: UnitView): void;
+  log(unit: UnitView, level: 'debug' | 'info' | 'notice' | 'warning' | 'error', message: string): void;
+  readFile(path: string): string | null;
+}
+
+/** What a start/stop/reload operation answers (02 §7.3). */
+export type OpOutcome = 'started' | 'again' | 'already' | 'not-active';
+
+export interface UnitTypeOps<R> {
+  /** Types whose start consults the start rate limit (service, socket, timer). */
+  readonly hasStartLimit: boolean;
+  /** `Listening on`, `Reached target` …: the verb used in "Started %s." style log lines. */
+  readonly messages: { readonly started: string; readonly stopped: string; readonly failed: string };
+  init(unit: UnitView): R;
+  activeState(r: R): ActiveState;
+  subState(r: R): string;
+  canStart(unit: UnitView): boolean;
+  canReload(unit: UnitView): boolean;
+  start(ctx: UnitContext, unit: UnitView, r: R): OpOutcome;
+  stop(ctx: UnitContext, unit: UnitView, r: R): OpOutcome;
+  reload(ctx: UnitContext, unit: UnitView, r: R): OpOutcome;
+  /** The start rate limit refused a start: enter failed with result start-limit-hit. */
+  startLimitHit(ctx: UnitContext, unit: UnitView, r: R): void;
+  processStarted(ctx: UnitContext, unit: UnitView, r: R, execId: ExecId, pid: Pid): void;
+  processExited(ctx: UnitContext, unit: UnitView, r: R, execId: ExecId, code: 'exited' | 'killed' | 'dumped' | 'unknown', status: number): void;
+  spawnFailed(ctx: UnitContext, unit: UnitView, r: R, execId: ExecId, message: string): void;
+  timerFired(ctx: UnitContext, unit: UnitView, r: R, key: string): void;
+  notify(ctx: UnitContext, unit: UnitView, r: R, pid: Pid | null, message: string): void;
+  kill(ctx: UnitContext, unit: UnitView, r: R, whom: 'main' | 'control' | 'all', signal: number): Result<number>;
+  resetFailed(ctx: UnitContext, unit: UnitView, r: R): void;
+  /** True while an automatic restart is pending (StopWhenUnneeded must not stop such a unit). */
+  isRestartPending(r: R): boolean;
+  /** Type-specific `show` properties in systemd's order, values formatted as show prints them. */
+  properties(unit: UnitView, r: R): [string, string][];
+  /** Main PID and the "Process:" lines for status. */
+  status(unit: UnitView, r: R): { readonly mainPid: Pid; readonly execLines: readonly string[]; readonly result: string | null };
+}

@@ -1,0 +1,167 @@
+// Mechanics the service transitions are built from: setting a sub-state (with the row-driven
+// clean-up and the engine notification), the state and watchdog timers, spawning commands with
+// the 03 §3.4 item 2 environment, and sending signals per KillMode=. No transition decisions.
+import type { ServiceConfig } from '../unit-file/config.ts';
+import type { Usec } from '../types.ts';
+import type { SpawnOutcome, StateChangeFlags, UnitContext, UnitView } from './index.ts';
+import { SIG, exitEnv } from './service-exit.ts';
+import { execKey, type ExecList, type ServiceRuntime } from './service-runtime.ts';
+import { SERVICE_STATES, type ServiceState, type StateTimeout } from './service-states.ts';
+
+/** Everything a transition needs, bundled so helpers take one argument. */
+export interface Svc {
+  readonly ctx: UnitContext;
+  readonly unit: UnitView;
+  readonly r: ServiceRuntime;
+  readonly cfg: ServiceConfig;
+}
+
+export const STATE_TIMER = 'state';
+export const WATCHDOG_TIMER = 'watchdog';
+export const PIDFILE_TIMER = 'pidfile';
+/** How often a forking service's PID file is looked for while it is missing (no inotify here). */
+export const PIDFILE_POLL_USEC: Usec = 100_000;
+
+// Deadline of the state timer per timeout column (03 §5.1). 'restart' is armed by enterDead with
+// the backoff delay, so entering auto-restart through setState alone arms nothing.
+const TIMEOUT_DEADLINE: Readonly<Record<StateTimeout, (c: Svc, now: Usec) => Usec>> = {
+  none: () => Infinity,
+  start: (c, now) => now + c.cfg.timeoutStartUsec,
+  stop: (c, now) => now + c.cfg.timeoutStopUsec,
+  abort: (c, now) => now + c.cfg.timeoutAbortUsec,
+  runtime: (c) => (c.cfg.type === 'oneshot' ? Infinity : c.r.activeSince + c.cfg.runtimeMaxUsec),
+  restart: () => Infinity,
+};
+
+export const deadlineFor = (c: Svc, state: ServiceState): Usec => TIMEOUT_DEADLINE[SERVICE_STATES[state].timeout](c, c.ctx.now());
+
+export function armStateTimer(c: Svc, at: Usec): void {
+  c.r.stateDeadline = at;
+  if (Number.isFinite(at)) c.ctx.armTimer(c.unit, STATE_TIMER, at);
+  else c.ctx.cancelTimer(c.unit, STATE_TIMER);
+}
+
+export function watchdogIntervalUsec(c: Svc): Usec {
+  return c.r.watchdogOverrideUsec ?? c.cfg.watchdogUsec;
+}
+
+/** (Re)starts the watchdog countdown (entering start-post, WATCHDOG=1, WATCHDOG_USEC=). */
+export function armWatchdog(c: Svc): void {
+  const interval = watchdogIntervalUsec(c);
+  c.r.watchdogStamp = { realtime: c.ctx.realtime(), monotonic: c.ctx.now() };
+  if (interval > 0 && Number.isFinite(interval)) {
+    c.r.watchdogDeadline = c.ctx.now() + interval;
+    c.ctx.armTimer(c.unit, WATCHDOG_TIMER, c.r.watchdogDeadline);
+  } else cancelWatchdog(c);
+}
+
+function cancelWatchdog(c: Svc): void {
+  if (!Number.isFinite(c.r.watchdogDeadline)) return;
+  c.r.watchdogDeadline = Infinity;
+  c.ctx.cancelTimer(c.unit, WATCHDOG_TIMER);
+}
+
+export interface SetStateOptions {
+  /** State timer deadline; defaults to the row's timeout column. */
+  readonly deadline?: Usec;
+  /** Leave the state timer as it is (the caller armed it, or it keeps running). */
+  readonly keepTimer?: boolean;
+  readonly willAutoRestart?: boolean;
+}
+
+/** Enters a sub-state: forgets processes the row says cannot exist, adjusts timers, notifies. */
+export function setState(c: Svc, state: ServiceState, o: SetStateOptions = {}): void {
+  const { r } = c;
+  const old = r.state;
+  const row = SERVICE_STATES[state];
+  if (!o.keepTimer) armStateTimer(c, o.deadline ?? deadlineFor(c, state));
+  r.state = state;
+  if (!row.main) { r.main = null; r.mainPid = 0; }
+  if (!row.control) { r.control = null; r.controlPid = 0; }
+  if (!row.watchdog) cancelWatchdog(c);
+  if (r.waitingForPidFile && state !== 'start' && state !== 'start-post') {
+    r.waitingForPidFile = false;
+    c.ctx.cancelTimer(c.unit, PIDFILE_TIMER);
+  }
+  const flags: { reloadFailed?: boolean; willAutoRestart?: boolean } = {};
+  if (old === 'reload' && state !== 'reload' && r.reloadResult !== 'success') flags.reloadFailed = true;
+  if (o.willAutoRestart) flags.willAutoRestart = true;
+  c.ctx.stateChanged(c.unit, flags satisfies StateChangeFlags);
+}
+
+const STOP_LISTS: readonly ExecList[] = ['execStop', 'execStopPost'];
+
+/** The per-service variables of 03 §3.4 item 2 (the manager adds the rest). */
+function extraEnv(c: Svc, list: ExecList, role: 'main' | 'control'): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (c.r.mainPid > 0) env.MAINPID = String(c.r.mainPid);
+  if (c.cfg.pidFile) env.PIDFILE = c.cfg.pidFile;
+  if (STOP_LISTS.includes(list)) {
+    env.SERVICE_RESULT = c.r.result;
+    Object.assign(env, exitEnv(c.r.mainExec.code, c.r.mainExec.status));
+  }
+  if (role === 'main' && watchdogIntervalUsec(c) > 0) env.WATCHDOG_USEC = String(watchdogIntervalUsec(c));
+  return env;
+}
+
+/** Spawns command `index` of `list`; on success records it as the main or control process. */
+export function spawnCommand(c: Svc, list: ExecList, index: number, role: 'main' | 'control'): SpawnOutcome {
+  const command = c.cfg[list][index];
+  if (!command) return { kind: 'skipped' };
+  const notify = role === 'main' ? c.cfg.notifyAccess !== 'none' : c.cfg.notifyAccess === 'exec' || c.cfg.notifyAccess === 'all';
+  const out = c.ctx.spawn(c.unit, command, { role, env: extraEnv(c, list, role), notify });
+  if (out.kind !== 'spawned') return out;
+  const rec = { pid: 0, startRealtime: c.ctx.realtime(), startMonotonic: c.ctx.now(), exitRealtime: 0, exitMonotonic: 0, code: null, status: 0 };
+  c.r.execs.set(execKey(list, index), rec);
+  const tracked = { execId: out.execId, list, index };
+  if (role === 'main') {
+    c.r.main = tracked;
+    c.r.mainPid = 0;
+    c.r.mainPidKnown = true;
+    c.r.mainExec = { ...rec };
+  } else {
+    c.r.control = tracked;
+    c.r.controlPid = 0;
+  }
+  return out;
+}
+
+export type ListOutcome = { readonly kind: 'spawned' } | { readonly kind: 'done' } | { readonly kind: 'failed'; readonly message: string };
+
+/** Runs the first command of `list` from `from` on that can run ('-' commands may be skipped). */
+export function runControlList(c: Svc, list: ExecList, from: number): ListOutcome {
+  for (let i = from; i < c.cfg[list].length; i++) {
+    const out = spawnCommand(c, list, i, 'control');
+    if (out.kind !== 'skipped') return out.kind === 'spawned' ? { kind: 'spawned' } : out;
+  }
+  return { kind: 'done' };
+}
+
+export type SignalKind = 'sigterm' | 'sigkill' | 'watchdog';
+
+/**
+ * Sends `signal` per KillMode= (03 §6.1 step 3) and returns how many were signalled. mixed sends
+ * the kill signal to the whole unit but the stop and watchdog signals to main/control only.
+ */
+export function sendStateSignal(c: Svc, signal: number, kind: SignalKind): number {
+  const mode = c.cfg.kill.killMode;
+  if (mode === 'none') return 0;
+  const ids = [c.r.main?.execId, c.r.control?.execId].filter((x): x is number => x !== undefined);
+  const wholeUnit = mode === 'control-group' || (mode === 'mixed' && kind === 'sigkill');
+  const count = c.ctx.signal(c.unit, ids, signal, { wholeUnit });
+  if (count > 0 && signal !== SIG.KILL && signal !== SIG.CONT) c.ctx.signal(c.unit, ids, SIG.CONT, { wholeUnit });
+  if (count > 0 && kind === 'sigterm' && c.cfg.kill.sendSIGHUP && signal !== SIG.HUP) c.ctx.signal(c.unit, ids, SIG.HUP, { wholeUnit });
+  return count;
+}
+
+/**
+ * Whether a signal state must keep waiting once the tracked main and control processes are gone.
+ * Without cgroups there is no "cgroup empty" event yet (known gap): if other processes of the unit
+ * remain we wait for the state timer, which escalates to SIGKILL. Leftovers that were not sent this
+ * state's signal (KillMode=process/none, or mixed before SIGKILL) are not waited for.
+ */
+export function mustWaitForLeftovers(c: Svc, kind: SignalKind): boolean {
+  const mode = c.cfg.kill.killMode;
+  const signalled = mode === 'control-group' || (mode === 'mixed' && kind === 'sigkill');
+  return signalled && c.ctx.hasProcesses(c.unit);
+}

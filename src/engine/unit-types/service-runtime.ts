@@ -1,0 +1,109 @@
+// The runtime record of one service (mutated in place by the service state machine) and the
+// small bookkeeping helpers over it: results, exec statuses, ExecMain*. No transitions here.
+import type { ExecId, Pid, Usec } from '../types.ts';
+import type { ExitCode } from './service-exit.ts';
+import type { ServiceResult, ServiceState } from './service-states.ts';
+
+export const EXEC_LISTS = ['execCondition', 'execStartPre', 'execStart', 'execStartPost', 'execReload', 'execStop', 'execStopPost'] as const;
+export type ExecList = (typeof EXEC_LISTS)[number];
+
+/** Status of one command of one Exec list (or of the main process, ExecMain*). */
+export interface ExecRecord {
+  pid: Pid;
+  startRealtime: Usec;
+  startMonotonic: Usec;
+  exitRealtime: Usec;
+  exitMonotonic: Usec;
+  code: ExitCode | null;
+  status: number;
+}
+
+/** A tracked process: which command of which list it runs (adopted forking PIDs: execStart/-1). */
+export interface TrackedCommand {
+  readonly execId: ExecId;
+  readonly list: ExecList;
+  readonly index: number;
+}
+
+export type NotifyState = 'unknown' | 'ready' | 'reloading' | 'stopping';
+
+export interface ServiceRuntime {
+  state: ServiceState;
+  /** Type=idle maps the start phases to `active` (03 §2); refreshed at every start. */
+  idle: boolean;
+  result: ServiceResult;
+  reloadResult: ServiceResult;
+  main: TrackedCommand | null;
+  mainPid: Pid;
+  /** False for a forking service whose main PID could not be determined (03 §9.3). */
+  mainPidKnown: boolean;
+  control: TrackedCommand | null;
+  controlPid: Pid;
+  /** Index of the ExecStart= command whose main process ended last (oneshot runs them in turn). */
+  lastMainIndex: number;
+  mainExec: ExecRecord;
+  /** `${list}:${index}` → status of that command in the current run. */
+  execs: Map<string, ExecRecord>;
+  statusText: string;
+  statusErrno: number;
+  notifyState: NotifyState;
+  /** A stop operation was issued since the last start (03 §7.1 step 1). */
+  manualStop: boolean;
+  flushNRestarts: boolean;
+  nRestarts: number;
+  /** Deadline of the 'state' timer (Infinity when not armed) — EXTEND_TIMEOUT_USEC= needs it. */
+  stateDeadline: Usec;
+  watchdogDeadline: Usec;
+  /** WATCHDOG_USEC= override from the service, null when not overridden. */
+  watchdogOverrideUsec: Usec | null;
+  watchdogStamp: { realtime: Usec; monotonic: Usec };
+  /** Monotonic time the current run became active; RuntimeMaxSec= counts from here. */
+  activeSince: Usec;
+  /** Forking: the PID file is polled for because it was not there yet. */
+  waitingForPidFile: boolean;
+}
+
+export const emptyExecRecord = (): ExecRecord => ({ pid: 0, startRealtime: 0, startMonotonic: 0, exitRealtime: 0, exitMonotonic: 0, code: null, status: 0 });
+
+export function initRuntime(idle: boolean): ServiceRuntime {
+  return {
+    state: 'dead', idle, result: 'success', reloadResult: 'success',
+    main: null, mainPid: 0, mainPidKnown: false, control: null, controlPid: 0, lastMainIndex: -1,
+    mainExec: emptyExecRecord(), execs: new Map(), statusText: '', statusErrno: 0, notifyState: 'unknown',
+    manualStop: false, flushNRestarts: false, nRestarts: 0,
+    stateDeadline: Number.POSITIVE_INFINITY, watchdogDeadline: Number.POSITIVE_INFINITY,
+    watchdogOverrideUsec: null, watchdogStamp: { realtime: 0, monotonic: 0 }, activeSince: 0, waitingForPidFile: false,
+  };
+}
+
+/** First failure wins (03 §3.6). */
+export function recordResult(r: ServiceRuntime, f: ServiceResult): void {
+  if (r.result === 'success' && f !== 'success') r.result = f;
+}
+
+export const execKey = (list: ExecList, index: number): string => `${list}:${index}`;
+
+/** The §6.3 first row: everything a new start resets. */
+export function resetForStart(r: ServiceRuntime, idle: boolean): void {
+  r.idle = idle;
+  r.result = 'success';
+  r.reloadResult = 'success';
+  r.main = null;
+  r.mainPid = 0;
+  r.mainPidKnown = false;
+  r.control = null;
+  r.controlPid = 0;
+  r.lastMainIndex = -1;
+  r.mainExec = emptyExecRecord();
+  r.execs = new Map();
+  r.statusText = '';
+  r.statusErrno = 0;
+  r.notifyState = 'unknown';
+  r.watchdogOverrideUsec = null;
+  r.waitingForPidFile = false;
+  if (r.flushNRestarts) {
+    r.nRestarts = 0;
+    r.flushNRestarts = false;
+  }
+  r.manualStop = false;
+}

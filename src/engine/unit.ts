@@ -1,0 +1,50 @@
+// The unit record: names, configuration, its two job slots, generic runtime state (timestamps,
+// conditions, start rate limit) and the type-specific runtime owned by its UnitTypeOps.
+import type { LoadedUnit } from './unit-file/config.ts';
+import type { UnitTypeOps, UnitView } from './unit-types/index.ts';
+import type { ActiveState, UnitName, UnitType, Usec } from './types.ts';
+import type { Job } from './job.ts';
+
+export interface Stamp { realtime: Usec; monotonic: Usec }
+const ZERO: Stamp = { realtime: 0, monotonic: 0 };
+
+export class Unit implements UnitView {
+  readonly id: UnitName;
+  readonly names = new Set<UnitName>();
+  config: LoadedUnit;
+  ops: UnitTypeOps<unknown>;
+  runtime: unknown;
+  job: Job | null = null;
+  nopJob: Job | null = null;
+  /** The active state last reported to the engine (the "old state" of the next notification). */
+  lastActive: ActiveState = 'inactive';
+  invocationId = '';
+  stateChange: Stamp = ZERO;
+  inactiveExit: Stamp = ZERO;
+  activeEnter: Stamp = ZERO;
+  activeExit: Stamp = ZERO;
+  inactiveEnter: Stamp = ZERO;
+  conditionResult = true;
+  assertResult = true;
+  conditionStamp: Stamp = ZERO;
+  assertStamp: Stamp = ZERO;
+  /** Start rate limiter window (01 §6.5). */
+  limitBegin: Usec = 0;
+  limitCount = 0;
+  startLimitHit = false;
+
+  constructor(config: LoadedUnit, ops: UnitTypeOps<unknown>) {
+    this.id = config.id;
+    this.config = config;
+    this.ops = ops;
+    this.runtime = ops.init(this);
+    for (const n of config.names) this.names.add(n);
+    this.names.add(config.id);
+  }
+
+  get type(): UnitType { return this.config.type; }
+  get activeState(): ActiveState { return this.ops.activeState(this.runtime); }
+  get subState(): string { return this.ops.subState(this.runtime); }
+  get isLoaded(): boolean { return this.config.loadState === 'loaded'; }
+  get description(): string { return this.config.settings.description || this.id; }
+}
