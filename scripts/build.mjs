@@ -21,3 +21,18 @@ const result = await build({
 
 const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
 console.log(`built dist/unitctl.cjs (${bytes} bytes)`);
+
+// The client library (src/client/index.ts) for other Node programs: one ESM file, package.json
+// "exports" ./client. Types come from the TypeScript source.
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/client/index.ts'],
+  outfile: 'dist/client.mjs',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+console.log('built dist/client.mjs');

@@ -29,6 +29,12 @@ export interface Options {
   version: boolean;
   /** Set by `--signal=help` and friends: print these lines and exit 0. */
   helpList: string[] | null;
+  /** list-dependencies --reverse. */
+  reverse: boolean;
+  /** -n/--lines for logs and status (null: the verb's default). */
+  lines: number | null;
+  follow: boolean;
+  since: string | null;
 }
 
 export interface Invocation {
@@ -43,7 +49,8 @@ export const defaultOptions = (): Options => ({
   socket: null, noBlock: false, jobMode: null, quiet: false, properties: [], value: false, all: false,
   signal: null, killWhom: null, noPager: false, noLegend: false, full: false, plain: false, wait: false,
   dryRun: false, showTransaction: false, output: null, now: false, explain: false, types: [], states: [],
-  help: false, version: false, helpList: null,
+  help: false, version: false, helpList: null, lines: null, follow: false, since: null,
+  reverse: false,
 });
 
 const OUTPUT_MODES = ['short', 'short-precise', 'short-iso', 'short-iso-precise', 'short-full', 'short-monotonic',
@@ -116,6 +123,14 @@ const OPTIONS: readonly OptionSpec[] = [
   flag('system', undefined, () => {}),   // the only scope unitd has
   flag('help', 'h', (o) => { o.help = true; }),
   flag('version', undefined, (o) => { o.version = true; }),
+  flag('reverse', undefined, (o) => { o.reverse = true; }),
+  withArg('lines', 'n', (o, v) => {
+    if (!/^\d+$/.test(v)) return `Failed to parse lines '${v}'`;
+    o.lines = Number(v);
+    return null;
+  }),
+  flag('follow', 'f', (o) => { o.follow = true; }),
+  withArg('since', 'S', (o, v) => { o.since = v; return null; }),
 ];
 
 const LONG = OPTIONS.filter((s) => s.long.length > 1);

@@ -3,6 +3,7 @@
 import { parseArgs } from './args.ts';
 import type { Context, Io } from './context.ts';
 import { EXIT } from './exit-codes.ts';
+import { socketPath } from './socket-path.ts';
 import type { Rpc } from './rpc-client.ts';
 import { DEFAULT_VERB, VERBS } from './verbs/index.ts';
 
@@ -14,15 +15,11 @@ export interface CliDeps {
   readonly io: Io;
   readonly connect: (path: string) => Promise<Rpc & { close(): void }>;
   readonly program?: string;
+  /** Shows a paged verb's collected stdout (pager.ts); without it lines go straight to io.out. */
+  readonly page?: (lines: readonly string[], options: { noPager: boolean }) => Promise<void>;
 }
 
-/** --socket, else $UNITD_SOCKET, else the root or per-user default. */
-export function socketPath(option: string | null, env: CliDeps['env'], uid: number): string {
-  if (option) return option;
-  if (env.UNITD_SOCKET) return env.UNITD_SOCKET;
-  if (uid === 0) return '/run/unitd/unitd.sock';
-  return `${env.XDG_RUNTIME_DIR || `/run/user/${uid}`}/unitd/unitd.sock`;
-}
+export { socketPath };
 
 export async function runCli(argv: readonly string[], deps: CliDeps): Promise<number> {
   const program = deps.program ?? 'unitctl';
@@ -53,10 +50,15 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
     io.err(`Failed to connect to unitd at ${path}: ${(err as Error).message}`);
     return EXIT.failure;
   }
-  const ctx: Context = { rpc, options, io, program };
+  const paged: string[] | null = verb.pager && deps.page ? [] : null;
+  const verbIo = paged ? { ...io, out: (line: string) => { paged.push(line); } } : io;
+  const ctx: Context = { rpc, options, io: verbIo, program };
   try {
-    return await verb.run(ctx, args);
+    const code = await verb.run(ctx, args);
+    if (paged && deps.page) await deps.page(paged, { noPager: options.noPager });
+    return code;
   } catch (err) {
+    if (paged && deps.page) await deps.page(paged, { noPager: true });
     io.err(`Failed to ${verbName}: ${(err as Error).message}`);
     return EXIT.failure;
   } finally {
@@ -72,6 +74,9 @@ function usage(p: string): string[] {
     '',
     'Unit commands:',
     '  list-units [PATTERN...]     List units currently in memory',
+    '  list-dependencies [UNIT...] Recursively show units which are required',
+    '                              or wanted by the units or by which those',
+    '                              units are required or wanted',
     '  is-active UNIT...           Check whether units are active',
     '  is-failed UNIT...           Check whether units are failed',
     '  status UNIT...              Show runtime status of one or more units',
@@ -93,6 +98,14 @@ function usage(p: string): string[] {
     '',
     'Manager commands:',
     '  daemon-reload               Reload unit files',
+    '  is-system-running           Check whether system is fully running',
+    '  show-environment            Dump environment',
+    '  set-environment VARIABLE=VALUE... Set one or more environment variables',
+    '  unset-environment VARIABLE...     Unset one or more environment variables',
+    '',
+    'System commands:',
+    '  exit [EXIT_CODE]            Stop all units and end the daemon with EXIT_CODE',
+    '  poweroff, halt              Stop all units and end the daemon (status 0)',
     '',
     'Options:',
     '  -h --help                   Show this help',
@@ -120,7 +133,9 @@ function usage(p: string): string[] {
     '     --no-legend              Do not print a legend (column headers and hints)',
     '     --no-pager               Do not pipe output into a pager',
     '     --plain                  Print unit lists without the status column',
-    '  -o --output=STRING          Change journal output mode',
+    '  -o --output=STRING          Change journal output mode; json/json-pretty for list-units,',
+    '                              list-jobs, show, status, list-dependencies (docs/cli-json.md)',
+    '     --reverse                Show reverse dependencies with \'list-dependencies\'',
     '     --now                    Accepted for compatibility',
   ];
 }

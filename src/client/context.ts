@@ -10,6 +10,12 @@ export interface Io {
   err(line: string): void;
   /** Whether stderr is a terminal (then the cause of a failed job is explained too). */
   readonly errIsTTY: boolean;
+  /** Whether stdout is a terminal and colours are wanted there (terminal.ts colorsWanted). */
+  readonly color?: boolean;
+  /** Terminal width for the progress line; absent off a terminal. */
+  readonly columns?: number;
+  /** Replaces the progress line on stderr ('' clears it); only given when stderr is a terminal. */
+  readonly progress?: (line: string) => void;
 }
 
 export interface Context {

@@ -2,6 +2,7 @@
 // tables (06 §8.3, §8.4) and the status subset (06 §8.5). Pure functions of the daemon's replies.
 import type { JobSummary, UnitStatus, UnitSummary } from '../engine/api.ts';
 import { needReloadWarning } from './messages.ts';
+import { colorState, PLAIN, type Style } from './terminal.ts';
 
 export interface ShowFilter {
   /** -p names; empty means "every property". */
@@ -22,11 +23,26 @@ export function showLines(props: readonly (readonly [string, string])[], f: Show
   return lines;
 }
 
+/** Paints one padded cell (colours on a terminal); identity otherwise. */
+export type CellPaint = (row: number, column: number, padded: string) => string;
+
 /** Columns padded to their widest cell, one space apart, no trailing blanks. */
-export function table(rows: readonly (readonly string[])[]): string[] {
+export function table(rows: readonly (readonly string[])[], paint?: CellPaint): string[] {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => { widths[i] = Math.max(widths[i] ?? 0, [...cell].length); });
-  return rows.map((row) => row.map((cell, i) => cell + ' '.repeat((widths[i] ?? 0) - [...cell].length)).join(' ').trimEnd());
+  return rows.map((row, r) => {
+    const cells = row.map((cell, i) => cell + ' '.repeat((widths[i] ?? 0) - [...cell].length));
+    if (!paint) return cells.join(' ').trimEnd();
+    const last = cells.length - 1;
+    return cells.map((c, i) => paint(r, i, i === last ? c.trimEnd() : c)).join(' ').trimEnd();
+  });
+}
+
+/** systemctl's unit order: by type suffix, then by name (unit_info_compare). */
+export function sortUnits(units: readonly UnitSummary[]): UnitSummary[] {
+  const key = (id: string): [string, string] => [id.slice(id.lastIndexOf('.') + 1), id];
+  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return [...units].sort((a, b) => { const [ta, na] = key(a.id); const [tb, nb] = key(b.id); return cmp(ta, tb) || cmp(na, nb); });
 }
 
 /** list-jobs (06 §8.3): ascending job id; `skipped` = some job was filtered out by a pattern. */
@@ -40,15 +56,24 @@ export function listJobsLines(jobs: readonly JobSummary[], o: { legend: boolean;
 const isFailedOrBroken = (u: UnitSummary): boolean => u.activeState === 'failed' || u.loadState !== 'loaded';
 
 /** list-units (06 §8.4); `units` are already filtered (see verbs/list-units.ts). */
-export function listUnitsLines(units: readonly UnitSummary[], o: { legend: boolean; all: boolean; plain: boolean; program: string }): string[] {
-  const sorted = [...units].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+export function listUnitsLines(units: readonly UnitSummary[], o: { legend: boolean; all: boolean; plain: boolean; program: string; style?: Style }): string[] {
+  const sorted = sortUnits(units);
   const withJob = sorted.some((u) => u.job !== null);
   const row = (glyph: string, cells: string[]): string[] => (o.plain ? cells : [glyph, ...cells]);
   const rows = sorted.map((u) => row(isFailedOrBroken(u) ? '●' : ' ',
     [u.id, u.loadState, u.activeState, u.subState, ...(withJob ? [u.job?.type ?? ''] : []), u.description]));
-  if (!o.legend) return table(rows);
+  const style = o.style ?? PLAIN;
+  const first = o.plain ? 0 : 1;
+  // Red for a failed unit's glyph and state cells and for a load state other than loaded.
+  const paintRow = (u: UnitSummary | undefined, col: number, cell: string): string => {
+    if (!u || style === PLAIN) return cell;
+    if (col === first + 1 && u.loadState !== 'loaded') return style.red(cell);
+    if (u.activeState === 'failed' && (col === 0 && !o.plain || col === first + 2 || col === first + 3)) return style.red(cell);
+    return cell;
+  };
+  if (!o.legend) return table(rows, (r, c, cell) => paintRow(sorted[r], c, cell));
   const header = row(' ', ['UNIT', 'LOAD', 'ACTIVE', 'SUB', ...(withJob ? ['JOB'] : []), 'DESCRIPTION']);
-  const lines = [...table([header, ...rows]), '',
+  const lines = [...table([header, ...rows], (r, c, cell) => (r === 0 ? style.bold(cell) : paintRow(sorted[r - 1], c, cell))), '',
     'LOAD   = Reflects whether the unit definition was properly loaded.',
     'ACTIVE = The high-level unit activation state, i.e. generalization of SUB.',
     'SUB    = The low-level unit activation state, values depend on unit type.'];
@@ -101,18 +126,26 @@ export function formatAgo(deltaUsec: number): string {
   return span ? `${span} ago` : 'now';
 }
 
+/** systemctl highlights the state words: green and bold when up, red and bold when failed. */
+function paintActive(style: Style, state: string, text: string): string {
+  if (state === 'active' || state === 'reloading') return style.green(text);
+  if (state === 'failed') return style.red(text);
+  return text;
+}
+
 const basename = (cmd: string): string => (cmd.split(' ')[0] ?? '').split('/').pop() ?? '';
 
 /** The status subset of 06 §8.5 for one unit that exists. */
-export function statusLines(s: UnitStatus, nowUsec: number, program: string): string[] {
-  const lines = [`${STATUS_GLYPHS[s.activeState] ?? '●'} ${s.id}${s.description && s.description !== s.id ? ` - ${s.description}` : ''}`];
-  const where = s.fragmentPath ? ` (${s.fragmentPath}; ${s.unitFileState || 'static'})` : s.loadError ? ` (Reason: ${s.loadError})` : '';
+export function statusLines(s: UnitStatus, nowUsec: number, program: string, style: Style = PLAIN): string[] {
+  const lines = [`${colorState(style, s.activeState, STATUS_GLYPHS[s.activeState] ?? '●')} ${s.id}${s.description && s.description !== s.id ? ` - ${s.description}` : ''}`];
+  // systemctl shows the load error's reason first (bad-setting, error, masked, not-found).
+  const where = s.loadError && s.loadState !== 'loaded' ? ` (Reason: ${s.loadError})` : s.fragmentPath ? ` (${s.fragmentPath}; ${s.unitFileState || 'static'})` : '';
   lines.push(`     Loaded: ${s.loadState}${where}`);
   s.dropInPaths.forEach((p, i) => lines.push(`${i === 0 ? '    Drop-In: ' : '             '}${p}`));
   const sub = s.subState && s.subState !== s.activeState ? ` (${s.subState})` : '';
   const result = s.result && s.result !== 'success' ? ` (Result: ${s.result})` : '';
   const since = s.stateSinceUsec > 0 ? ` since ${formatTimestamp(s.stateSinceUsec)}; ${formatAgo(nowUsec - s.stateSinceUsec)}` : '';
-  lines.push(`     Active: ${s.activeState}${sub}${result}${since}`);
+  lines.push(`     Active: ${paintActive(style, s.activeState, `${s.activeState}${sub}${result}`)}${since}`);
   for (const l of s.execLines) lines.push(`    ${l}`);
   if (s.mainPid > 0) {
     const main = s.processes.find((p) => p.pid === s.mainPid);
@@ -120,7 +153,8 @@ export function statusLines(s: UnitStatus, nowUsec: number, program: string): st
   }
   if (s.job) lines.push(`        Job: ${s.job.id} (${s.job.type}, ${s.job.state})`);
   if (s.processes.length > 0) {
-    lines.push(`      Tasks: ${s.processes.length}`);
+    // No cgroups: the unit's process groups stand in for its control group.
+    lines.push(`      Tasks: ${s.processes.length}`, `     CGroup: /${s.id}`);
     s.processes.forEach((p, i) => lines.push(`             ${i === s.processes.length - 1 ? '└─' : '├─'}${p.pid} ${p.command}`));
   }
   if (s.needDaemonReload) lines.push('', needReloadWarning(s.id, program));

@@ -4,6 +4,7 @@
 import type { Signals } from '../engine/api.ts';
 import type { JobId } from '../engine/types.ts';
 import type { Context } from './context.ts';
+import { Progress } from './progress.ts';
 import { explainLine, failedServiceLines, isJobSuccess, jobResultLines } from './messages.ts';
 
 type JobRemoved = Signals['JobRemoved'];
@@ -64,9 +65,19 @@ export class JobWaiter {
 
   /** 0 when every job succeeded, else -1 (after printing each failure as it happened). */
   async wait(): Promise<number> {
+    const progress = new Progress(this.ctx, this.ids);
+    try {
+      return await this.waitAll(progress);
+    } finally {
+      progress.stop();
+    }
+  }
+
+  private async waitAll(progress: Progress): Promise<number> {
     let ret = 0;
     while (this.ids.size > 0) {
       const e = await this.queue.next();
+      progress.clear();
       if (e === null) {
         this.ctx.io.err(`Failed to wait for job completion: ${this.queue.closedReason ?? 'connection closed'}`);
         return -1;

@@ -1,5 +1,5 @@
-// User and group lookups in /etc/passwd and /etc/group, for User=/Group= before a spawn (an
-// unknown name is exit status 217/216, as systemd's child reports it). Read-only.
+// User and group lookups in /etc/passwd and /etc/group, for User=/Group=/SupplementaryGroups=
+// before a spawn (an unknown name is exit status 217/216, as systemd's child reports it). Read-only.
 import { readFileSync } from 'node:fs';
 
 export interface Account { readonly name: string; readonly uid: number; readonly gid: number; readonly home: string; readonly shell: string }
@@ -36,4 +36,17 @@ export function lookupGroup(nameOrId: string, group = '/etc/group'): Group | nul
   }
   if (isNumeric(nameOrId)) return { name: nameOrId, gid: Number(nameOrId) };
   return null;
+}
+
+/**
+ * The groups initgroups(3) would give `user`: its primary gid plus every /etc/group entry that
+ * lists the user by name (Node's uid/gid spawn options clear them instead; dependencies §2.3).
+ */
+export function userGroups(user: string, primaryGid: number, group = '/etc/group'): number[] {
+  const gids = new Set<number>([primaryGid]);
+  for (const r of rows(group)) {
+    if (r.length < 4) continue;
+    if (r[3]!.split(',').includes(user)) gids.add(Number(r[2]));
+  }
+  return [...gids];
 }

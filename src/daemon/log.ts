@@ -2,6 +2,7 @@
 // and the translation of engine events into log records, one child logger per unit.
 import { pino, type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import type { ReloadReport } from '../engine/api.ts';
 import type { EngineEvent } from '../engine/events.ts';
 
 export type { Logger };
@@ -80,5 +81,23 @@ export function logEngineEvent(dl: DaemonLog, event: EngineEvent): void {
     case 'ExitRequested':
       dl.log.info({ status: event.status, force: event.force }, `Exit requested with status ${event.status}`);
       return;
+    case 'UnitFilesChanged':
+      if (event.report) dl.log.info({ report: event.report }, `Unit files changed on disk, reloaded: ${reloadSummary(event.report)}`);
+      else dl.log.warn({ changed: event.changed }, `Unit files changed on disk: ${event.changed.join(', ')}. Run 'unitctl daemon-reload' to apply.`);
+      return;
+    case 'Reloaded':
+      dl.log.info({ report: event.report }, `Reloaded: ${reloadSummary(event.report)}`);
+      return;
   }
+}
+
+/** One line for a daemon-reload report: what was added, removed and changed, and what still runs old config. */
+export function reloadSummary(r: ReloadReport): string {
+  const parts: string[] = [];
+  if (r.added.length > 0) parts.push(`added ${r.added.join(' ')}`);
+  if (r.removed.length > 0) parts.push(`removed ${r.removed.join(' ')}`);
+  if (r.changed.length > 0) parts.push(`changed ${r.changed.map((c) => `${c.unit} (${c.keys.join(', ')})`).join(' ')}`);
+  if ((r.dependenciesChanged ?? []).length > 0) parts.push(`dependencies changed ${r.dependenciesChanged!.join(' ')}`);
+  if (r.needRestart.length > 0) parts.push(`still running with the old configuration: ${r.needRestart.join(' ')}`);
+  return parts.length > 0 ? parts.join('; ') : 'nothing changed';
 }

@@ -2,15 +2,19 @@
 // RPC server, the unit-file watcher and the signal handlers, and owns start-up and shutdown.
 // The only place that wires; no policy lives here.
 import { randomBytes } from 'node:crypto';
+import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { EngineEvent } from '../engine/events.ts';
 import { Manager } from '../engine/manager.ts';
 import type { ManagerApi } from '../engine/manager-api.ts';
-import type { Ports } from '../engine/ports.ts';
+import type { HostInfo, Ports } from '../engine/ports.ts';
+import type { ReloadPolicy } from '../engine/unit-files-api.ts';
+import type { LogEntry } from '../engine/api.ts';
 import { createClock, NodeTimerService } from './clock.ts';
 import { createFileSystem, createHostInfo } from './fs.ts';
-import { createLog, isLogLevel, logEngineEvent, type LogLevelName } from './log.ts';
+import { createLog, isLogLevel, logEngineEvent, type DaemonLog, type LogLevelName } from './log.ts';
+import { defaultStateDir, Journal } from './journal.ts';
 import { Loop } from './loop.ts';
 import { cloexecInheritedFds } from './native.ts';
 import { NotifyReceiver } from './notify.ts';
@@ -19,6 +23,7 @@ import { Reaper } from './reaper.ts';
 import { RpcServer, signalForEvent } from './rpc-server.ts';
 import { installSignalHandlers } from './signals.ts';
 import { UnitFileWatcher } from './unit-files.ts';
+import { unitProcesses } from './unit-processes.ts';
 
 /** systemd's system unit search path, highest priority first. */
 export const DEFAULT_UNIT_PATH = ['/etc/systemd/system', '/run/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system'] as const;
@@ -28,13 +33,23 @@ export const BUILTIN_UNIT_DIR = fileURLToPath(new URL('../../share/units', impor
 const SHUTDOWN_BOUND_MS = 90_000;
 
 const USAGE = `Usage: unitd [--unit-path DIR[:DIR...]] [--socket PATH] [--no-watch] [--log-level LEVEL]
-Serves JSON-RPC 2.0 on a Unix socket and runs the units found in the search path.`;
+             [--auto-reload] [--auto-restart-changed]
+             [--state-dir DIR] [--no-forward-output]
+Serves JSON-RPC 2.0 on a Unix socket and runs the units found in the search path.
+Service output is kept in DIR/journal (default /var/lib/unitd as root, else
+$XDG_STATE_HOME/unitd) and also copied to this log unless --no-forward-output.`;
 
 export interface DaemonConfig {
   readonly unitPath: readonly string[];
   readonly socket: string;
   readonly watch: boolean;
+  /** --auto-reload / --auto-restart-changed: apply watched changes (default: only report them). */
+  readonly reloadPolicy?: ReloadPolicy;
   readonly logLevel: LogLevelName;
+  /** Where the journal lives; omitted = defaultStateDir(). */
+  readonly stateDir?: string;
+  /** Copy service output lines into the daemon's own log (default true: container logs show them). */
+  readonly forwardOutput?: boolean;
 }
 
 export function defaultSocket(uid: number, env: NodeJS.ProcessEnv): string {
@@ -51,6 +66,8 @@ export function parseFlags(argv: readonly string[], uid: number, env: NodeJS.Pro
       args: [...argv], strict: true, allowPositionals: false,
       options: {
         'unit-path': { type: 'string' }, socket: { type: 'string' }, 'no-watch': { type: 'boolean' },
+        'state-dir': { type: 'string' }, 'no-forward-output': { type: 'boolean' },
+        'auto-reload': { type: 'boolean' }, 'auto-restart-changed': { type: 'boolean' },
         'log-level': { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -60,13 +77,21 @@ export function parseFlags(argv: readonly string[], uid: number, env: NodeJS.Pro
   if (values.help) return { help: true };
   const level = values['log-level'] ?? 'info';
   if (!isLogLevel(level)) return { error: `unknown log level: ${level}` };
-  const given = values['unit-path'] === undefined ? [...DEFAULT_UNIT_PATH] : values['unit-path'].split(':').filter((d) => d !== '');
+  // Relative directories are taken from the working directory at start-up (unit files and
+  // their symlinks are resolved against absolute paths from then on).
+  const given = values['unit-path'] === undefined ? [...DEFAULT_UNIT_PATH] : values['unit-path'].split(':').filter((d) => d !== '').map((d) => resolvePath(d));
   const unitPath = given.includes(BUILTIN_UNIT_DIR) ? given : [...given, BUILTIN_UNIT_DIR];
-  return { unitPath, socket: values.socket ?? defaultSocket(uid, env), watch: !values['no-watch'], logLevel: level };
+  return {
+    unitPath, socket: values.socket ?? defaultSocket(uid, env), watch: !values['no-watch'], logLevel: level,
+    ...(values['state-dir'] !== undefined ? { stateDir: values['state-dir'] } : {}),
+    ...(values['no-forward-output'] ? { forwardOutput: false } : {}),
+    ...(values['auto-reload'] || values['auto-restart-changed']
+      ? { reloadPolicy: { autoReload: true, autoRestartChanged: values['auto-restart-changed'] === true } } : {}),
+  };
 }
 
 /** Builds the engine; replaceable so the wiring can be tested without the real Manager. */
-export type ManagerFactory = (ports: Ports, options: { unitPath: readonly string[] }) => ManagerApi;
+export type ManagerFactory = (ports: Ports, options: { unitPath: readonly string[]; reloadPolicy?: ReloadPolicy }) => ManagerApi;
 
 const createManager: ManagerFactory = (ports, options) => new Manager(ports, options);
 
@@ -99,6 +124,7 @@ export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactor
     logEngineEvent(dl, event);
     const signal = signalForEvent(event);
     if (signal) rpc?.broadcast(signal.name, signal.params);
+    if (event.kind === 'UnitFilesChanged' && event.report) rpc?.broadcast('Reloaded', event.report);
     if (event.kind === 'Idle') onIdle?.();
     if (event.kind === 'ExitRequested') setImmediate(() => shutdown(event.status, 'exit requested by a unit'));
   };
@@ -110,25 +136,27 @@ export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactor
     dir: notifyDirFor(config.socket), push,
     onError: (unit, err) => dl.unit(unit).warn({ err }, 'notify socket error'),
   });
-  const processes = new NodeProcessDriver({ push, log: dl, notify, reaper, home: host.home });
+  const journal = openJournal(config, host, dl);
+  const processes = new NodeProcessDriver({ push, log: dl, notify, reaper, home: host.home, ...(journal ? { output: journal } : {}) });
   const ports: Ports = {
     clock, timers, processes, events: { emit }, fs: createFileSystem(), host,
     newInvocationId: () => randomBytes(16).toString('hex'),
   };
-  const manager = makeManager(ports, { unitPath: config.unitPath });
+  const manager = makeManager(ports, { unitPath: config.unitPath, ...(config.reloadPolicy ? { reloadPolicy: config.reloadPolicy } : {}) });
   const theLoop = new Loop(manager, { onError: (err, what) => log.error({ err }, `engine failure while ${what}`) });
   loop = theLoop;
 
   const reload = (): void => {
     theLoop.call(() => manager.reload()).then(
-      (report) => { log.info({ report }, 'reloaded'); rpc?.broadcast('Reloaded', report); },
+      (report) => rpc?.broadcast('Reloaded', report),  // log.ts logs the engine's Reloaded event
       (err: unknown) => log.error({ err }, 'daemon-reload failed'),
     );
   };
   rpc = new RpcServer({
     socketPath: config.socket, log, ownerUid: process.getuid?.() ?? 0,
     deps: {
-      manager, pid: process.pid, run: (fn) => theLoop.call(fn),
+      manager, pid: process.pid, run: (fn) => theLoop.call(fn), ...(journal ? { journal } : {}),
+      unitProcesses: (unit, mainPid) => unitProcesses(processes.groupsOfUnit(unit), mainPid),
       exit: (status) => setImmediate(() => shutdown(status, 'Exit requested by a client')),
       reloaded: (report) => rpc?.broadcast('Reloaded', report),
     },
@@ -164,6 +192,7 @@ export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactor
     reaper?.stop();
     removeSignals();
     notify.closeAll();
+    journal?.close();
     await Promise.allSettled([watcher?.close(), rpc?.close()]);
     log.info({ status }, 'unitd exits');
     dl.flush();
@@ -185,6 +214,24 @@ export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactor
   log.info({ socket: config.socket, unitPath: config.unitPath }, 'unitd ready');
   await theLoop.call(() => manager.startDefaultTarget());
 }
+
+/** The journal under the state directory; without one (unwritable), output goes to the daemon log. */
+function openJournal(config: DaemonConfig, host: HostInfo, dl: DaemonLog): Journal | null {
+  const dir = join(config.stateDir ?? defaultStateDir(process.getuid?.() ?? 0, process.env, host.home), 'journal');
+  const forward = config.forwardOutput === false ? undefined : (e: LogEntry): void => {
+    dl.unit(e.unit)[forwardLevel(e.priority)]({ pid: e.pid, stream: e.stream }, e.message);
+  };
+  try {
+    return new Journal({ dir, hostname: host.hostname, ...(forward ? { forward } : {}) });
+  } catch (err) {
+    dl.log.warn({ err, dir }, 'cannot open the journal; service output goes to the daemon log only');
+    return null;
+  }
+}
+
+/** syslog priority → pino level for the forwarded copy. */
+const forwardLevel = (priority: number): 'error' | 'warn' | 'info' | 'debug' =>
+  priority <= 3 ? 'error' : priority === 4 ? 'warn' : priority <= 6 ? 'info' : 'debug';
 
 const isEntryPoint = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
 if (isEntryPoint) {

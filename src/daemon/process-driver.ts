@@ -1,12 +1,12 @@
-// The ProcessDriver port: spawns commands with execa, each in its own process group, tracks the
-// groups of every unit, signals them, watches adopted main PIDs, and turns outcomes into inputs
-// (ProcessStarted / ProcessExited / SpawnFailed). Never throws into the engine.
+// The ProcessDriver port: spawns commands with execa (no shell), each in its own process
+// group, tracks the groups of every unit, signals them, watches adopted main PIDs, routes output
+// lines to the journal, and turns outcomes into inputs. Never throws into the engine.
 import type { ChildProcess } from 'node:child_process';
-import { constants as osConstants } from 'node:os';
+import { execa, type Options as ExecaOptions } from 'execa';
+import { constants as osConstants, getPriority } from 'node:os';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { execa, type Options as ExecaOptions } from 'execa';
 import type { Input } from '../engine/inputs.ts';
 import type { ProcessDriver, SignalRequest, SpawnRequest } from '../engine/ports.ts';
 import type { ExecId, Pid, UnitName } from '../engine/types.ts';
@@ -14,11 +14,12 @@ import type { DaemonLog } from './log.ts';
 import type { NotifyReceiver } from './notify.ts';
 import { reapPid } from './native.ts';
 import { isDead, listProcesses, readStat } from './proc.ts';
-import { prepareSpawn } from './process-exec.ts';
+import { findTools, prepareSpawn, type SelfInfo } from './process-exec.ts';
 import type { Reaper } from './reaper.ts';
 import { OpenedFiles, parseOutput, stdioFor, type StdioValue } from './stdio.ts';
 
 const ADOPT_POLL_MS = 100;
+const EMPTY_POLL_MS = 50;
 
 interface Exec {
   readonly unit: UnitName;
@@ -36,6 +37,13 @@ export interface DriverOptions {
   readonly reaper: Reaper | null;
   /** Home directory for WorkingDirectory=~ without User=. */
   readonly home: string;
+  /** Where service output lines go (the journal); without it they are logged by the daemon. */
+  readonly output?: OutputSink;
+}
+
+/** Receives each complete line a service wrote to a piped stdout/stderr. */
+export interface OutputSink {
+  line(unit: UnitName, entry: { readonly pid: number; readonly stream: 'stdout' | 'stderr'; readonly identifier: string; readonly text: string }): void;
 }
 
 const signalNumber = (name: NodeJS.Signals | null): number =>
@@ -46,9 +54,19 @@ export class NodeProcessDriver implements ProcessDriver {
   private readonly execs = new Map<ExecId, Exec>();
   private readonly groups = new Map<UnitName, Set<Pid>>();
   private readonly pollers = new Map<ExecId, NodeJS.Timeout>();
+  private readonly emptyWatchers = new Map<UnitName, NodeJS.Timeout>();
+  private selfInfo: SelfInfo | null = null;
 
   constructor(options: DriverOptions) {
     this.o = options;
+  }
+
+  /** The daemon's own credentials and wrapper tools, looked up on first spawn. */
+  private self(): SelfInfo {
+    this.selfInfo ??= {
+      uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, nice: getPriority(), tools: findTools(process.env['PATH']),
+    };
+    return this.selfInfo;
   }
 
   spawn(req: SpawnRequest): void {
@@ -62,10 +80,12 @@ export class NodeProcessDriver implements ProcessDriver {
   signal(req: SignalRequest): number {
     const groups = new Set<Pid>();
     const pids = new Set<Pid>();
+    // Without wholeUnit only the commands' own processes are signalled (KillMode=mixed/process,
+    // kill --kill-whom=main): their process-group leaders, never the rest of the group.
     for (const id of req.execIds) {
       const e = this.execs.get(id);
       if (!e) continue;
-      if (e.adopted) pids.add(e.pid);
+      if (e.adopted || !req.wholeUnit) pids.add(e.pid);
       else groups.add(e.pgid);
     }
     if (req.wholeUnit) for (const g of this.groups.get(req.unit) ?? []) groups.add(g);
@@ -104,6 +124,25 @@ export class NodeProcessDriver implements ProcessDriver {
   }
 
   hasProcesses(unit: UnitName): boolean {
+    return this.pruneGroups(unit);
+  }
+
+  watchProcessesGone(unit: UnitName): void {
+    if (this.emptyWatchers.has(unit)) return;
+    // No cgroup-empty event without cgroups: poll until the groups are empty, then report it.
+    const check = (): void => {
+      if (this.pruneGroups(unit)) return;
+      clearInterval(timer);
+      this.emptyWatchers.delete(unit);
+      this.o.push({ kind: 'UnitProcessesGone', unit });
+    };
+    const timer = setInterval(check, EMPTY_POLL_MS);
+    timer.unref();
+    this.emptyWatchers.set(unit, timer);
+  }
+
+  /** Forgets the unit's process groups that have no live member; true if any is left. */
+  private pruneGroups(unit: UnitName): boolean {
     const groups = this.groups.get(unit);
     if (!groups || groups.size === 0) return false;
     const live = new Set<Pid>();
@@ -111,6 +150,13 @@ export class NodeProcessDriver implements ProcessDriver {
     for (const e of this.execs.values()) if (e.unit === unit && e.adopted && !isDead(readStat(e.pid))) live.add(e.pgid);
     for (const g of groups) if (!live.has(g) && !this.hasRunningExecIn(g)) groups.delete(g);
     return live.size > 0;
+  }
+
+  /** The unit's process groups and adopted pids, for status's process list (unit-processes.ts). */
+  groupsOfUnit(unit: UnitName): { groups: Pid[]; adopted: Pid[] } {
+    const adopted: Pid[] = [];
+    for (const e of this.execs.values()) if (e.unit === unit && e.adopted) adopted.push(e.pid);
+    return { groups: [...(this.groups.get(unit) ?? [])], adopted };
   }
 
   /** SIGKILLs every process group of every unit (the daemon's last act on a stuck shutdown). */
@@ -127,7 +173,7 @@ export class NodeProcessDriver implements ProcessDriver {
   }
 
   private spawnOrFail(req: SpawnRequest): void {
-    const prepared = prepareSpawn(req, this.o.home);
+    const prepared = prepareSpawn(req, this.o.home, this.self());
     const unitLog = this.o.log.unit(req.unit);
     if (!prepared.ok) {
       unitLog.warn({ execId: req.execId, status: prepared.status }, prepared.message);
@@ -150,18 +196,23 @@ export class NodeProcessDriver implements ProcessDriver {
     }
     const env: Record<string, string> = { ...req.env };
     if (req.notify) env['NOTIFY_SOCKET'] = this.o.notify.socketFor(req.unit);
-    const { file, cwd, uid, gid } = prepared.value;
+    const { file, args, argv0, cwd, uid, gid, umask } = prepared.value;
     let child: ChildProcess;
+    // The child inherits the umask at fork; spawn forks synchronously, so set it just around it.
+    const savedUmask = umask === null ? null : process.umask(umask);
     try {
-      const sub = execa(file, req.argv.slice(1), {
-        argv0: req.argv[0] ?? file, cwd, env, extendEnv: false, preferLocal: false,
-        stdio: ['ignore', stdout, stderr, ...req.fds],
-        buffer: false, reject: false, cleanup: false, forceKillAfterDelay: false, detached: true,
-        stripFinalNewline: false, ...(uid !== undefined ? { uid } : {}), ...(gid !== undefined ? { gid } : {}),
+      // execa without its conveniences: no buffering (a chatty service must not be killed at
+      // maxBuffer), no rejection, no cleanup or kill escalation (the engine owns stop timeouts);
+      // the exit is taken from the child's own 'exit' event, not from the promise.
+      const sub = execa(file, args, {
+        argv0, cwd, env, extendEnv: false, preferLocal: false, stdio: ['ignore', stdout, stderr, ...req.fds],
+        buffer: false, reject: false, cleanup: false, forceKillAfterDelay: false, detached: true, stripFinalNewline: false,
+        ...(uid !== undefined ? { uid } : {}), ...(gid !== undefined ? { gid } : {}),
       } as ExecaOptions);
       sub.then(() => {}, () => {});
       child = sub.nodeChildProcess;
     } finally {
+      if (savedUmask !== null) process.umask(savedUmask);
       files.closeAll();
     }
     this.track(req, child, unitLog);
@@ -197,15 +248,21 @@ export class NodeProcessDriver implements ProcessDriver {
         ? { kind: 'ProcessExited', execId, code: 'exited', status: code }
         : { kind: 'ProcessExited', execId, code: 'killed', status: signalNumber(signal) });
     });
-    this.route(child.stdout, unitLog, 'stdout', 'info');
-    this.route(child.stderr, unitLog, 'stderr', 'warn');
+    const pidOf = (): number => child.pid ?? 0;
+    this.route(child.stdout, req, pidOf, 'stdout', unitLog);
+    this.route(child.stderr, req, pidOf, 'stderr', unitLog);
   }
 
-  private route(stream: Readable | null, unitLog: DaemonLog['log'], name: 'stdout' | 'stderr', level: 'info' | 'warn'): void {
+  private route(stream: Readable | null, req: SpawnRequest, pid: () => number, name: 'stdout' | 'stderr', unitLog: DaemonLog['log']): void {
     if (!stream) return;
-    const log = unitLog.child({ stream: name });
+    const sink = this.o.output;
     const rl = createInterface({ input: stream, crlfDelay: Infinity });
-    rl.on('line', (line) => log[level](line));
+    if (sink) {
+      rl.on('line', (text) => sink.line(req.unit, { pid: pid(), stream: name, identifier: req.syslogIdentifier, text }));
+    } else {
+      const log = unitLog.child({ stream: name });
+      rl.on('line', (line) => log[name === 'stdout' ? 'info' : 'warn'](line));
+    }
     stream.on('error', () => rl.close());
   }
 

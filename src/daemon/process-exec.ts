@@ -1,22 +1,41 @@
-// Pre-spawn checks that emulate systemd's exec-failure statuses: what the forked child would have
-// exited with (203 EXEC, 200 CHDIR, 217 USER, 216 GROUP, 209 STDOUT, 222 STDERR) had it failed.
+// Pre-spawn checks that emulate systemd's exec-failure statuses (what the forked child would have
+// exited with: 203 EXEC, 200 CHDIR, 217 USER, 216 GROUP, 201 NICE, 205 LIMITS…), and the exec
+// chain that applies User=/Group=/SupplementaryGroups=, Nice= and Limit*= (exec-wrap.ts).
 import { accessSync, constants, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SpawnRequest } from '../engine/ports.ts';
-import { lookupGroup, lookupUser } from './accounts.ts';
+import { lookupGroup, lookupUser, userGroups } from './accounts.ts';
+import { wrapExec, type Identity, type Tools } from './exec-wrap.ts';
 import { DEFAULT_PATH } from './fs.ts';
 
 /** systemd's reserved exit statuses (03 §3.3) that the driver can produce. */
-export const EXIT_STATUS = { CHDIR: 200, EXEC: 203, STDOUT: 209, GROUP: 216, USER: 217, STDERR: 222 } as const;
+export const EXIT_STATUS = { CHDIR: 200, NICE: 201, EXEC: 203, LIMITS: 205, STDOUT: 209, GROUP: 216, USER: 217, STDERR: 222 } as const;
+
+/** What the daemon itself is: the baseline the requested credentials are compared against. */
+export interface SelfInfo {
+  readonly uid: number;
+  readonly gid: number;
+  readonly nice: number;
+  readonly tools: Tools;
+}
 
 export interface Prepared {
+  /** What to exec: the service itself, or the first link of the wrapper chain. */
   readonly file: string;
+  readonly args: readonly string[];
+  /** argv[0] for the service; only honoured when nothing wraps it. */
+  readonly argv0: string;
   readonly cwd: string;
+  /** Credentials for Node's own spawn options (only when setpriv is missing). */
   readonly uid: number | undefined;
   readonly gid: number | undefined;
+  readonly umask: number | null;
 }
 
 export type Preparation = { readonly ok: true; readonly value: Prepared } | { readonly ok: false; readonly status: number; readonly message: string };
+
+type Failure = Preparation & { ok: false };
+const fail = (status: number, message: string): Failure => ({ ok: false, status, message });
 
 const isExecutableFile = (path: string): boolean => {
   try {
@@ -39,6 +58,12 @@ export function resolveExecutable(path: string, envPath: string | undefined): st
   return null;
 }
 
+/** Locates the wrapper tools once (the daemon's PATH, then the standard one). */
+export function findTools(envPath: string | undefined): Tools {
+  const find = (name: string): string | null => resolveExecutable(name, `${envPath ?? ''}:${DEFAULT_PATH}`);
+  return { prlimit: find('prlimit'), nice: find('nice'), setpriv: find('setpriv') };
+}
+
 const isDirectory = (path: string): boolean => {
   try {
     return statSync(path).isDirectory();
@@ -47,20 +72,56 @@ const isDirectory = (path: string): boolean => {
   }
 };
 
-export function prepareSpawn(req: SpawnRequest, home: string): Preparation {
+/**
+ * User=/Group=/SupplementaryGroups= → the identity to switch to, like systemd's
+ * get_supplementary_groups(): initgroups(user, gid) plus the extra groups. null = stay as we are.
+ */
+export function resolveIdentity(req: SpawnRequest, self: SelfInfo): { ok: true; value: Identity | null; home: string | null } | Failure {
   const user = req.user === null ? null : lookupUser(req.user);
-  if (req.user !== null && user === null) return { ok: false, status: EXIT_STATUS.USER, message: `Failed to determine user credentials: No such process (user ${req.user})` };
+  if (req.user !== null && user === null) return fail(EXIT_STATUS.USER, `Failed to determine user credentials: No such process (user ${req.user})`);
   const group = req.group === null ? null : lookupGroup(req.group);
-  if (req.group !== null && group === null) return { ok: false, status: EXIT_STATUS.GROUP, message: `Failed to determine group credentials: No such process (group ${req.group})` };
-  const wanted = req.cwd === '~' ? user?.home ?? home : req.cwd || '/';
+  if (req.group !== null && group === null) return fail(EXIT_STATUS.GROUP, `Failed to determine group credentials: No such process (group ${req.group})`);
+  const extra: number[] = [];
+  for (const name of req.supplementaryGroups) {
+    const g = lookupGroup(name);
+    if (g === null) return fail(EXIT_STATUS.GROUP, `Failed to determine supplementary group credentials: No such process (group ${name})`);
+    extra.push(g.gid);
+  }
+  const gid = group?.gid ?? user?.gid ?? null;
+  const base = user !== null ? userGroups(user.name, gid ?? user.gid) : [];
+  const groups = user !== null || extra.length > 0 ? [...new Set([...base, ...extra])] : null;
+  const home = user?.home ?? null;
+  if (user === null && gid === null && groups === null) return { ok: true, value: null, home };
+  const sameAsSelf = (user === null || user.uid === self.uid) && (gid === null || gid === self.gid) && extra.length === 0;
+  if (self.uid !== 0) {
+    // An unprivileged manager can only "switch" to itself (systemd's user manager: setresuid EPERM).
+    if (sameAsSelf) return { ok: true, value: null, home };
+    return fail(user !== null && user.uid !== self.uid ? EXIT_STATUS.USER : EXIT_STATUS.GROUP, 'Failed to change credentials: Operation not permitted');
+  }
+  return { ok: true, value: { uid: user?.uid ?? null, gid, groups }, home };
+}
+
+export function prepareSpawn(req: SpawnRequest, home: string, self: SelfInfo): Preparation {
+  const id = resolveIdentity(req, self);
+  if (!id.ok) return id;
+  const wanted = req.cwd === '~' ? id.home ?? home : req.cwd || '/';
   let cwd = wanted;
   if (!isDirectory(wanted)) {
-    if (!req.cwdOptional) return { ok: false, status: EXIT_STATUS.CHDIR, message: `Changing to the requested working directory failed: No such file or directory (${wanted})` };
+    if (!req.cwdOptional) return fail(EXIT_STATUS.CHDIR, `Changing to the requested working directory failed: No such file or directory (${wanted})`);
     cwd = '/';
   }
   const file = resolveExecutable(req.path, req.env['PATH']);
-  if (file === null) return { ok: false, status: EXIT_STATUS.EXEC, message: `Failed at step EXEC spawning ${req.path}: No such file or directory` };
-  const uid = user?.uid;
-  const gid = group?.gid ?? user?.gid;
-  return { ok: true, value: { file, cwd, uid, gid } };
+  if (file === null) return fail(EXIT_STATUS.EXEC, `Failed at step EXEC spawning ${req.path}: No such file or directory`);
+  if (req.nice !== null && req.nice < self.nice && self.uid !== 0) return fail(EXIT_STATUS.NICE, 'Failed at step NICE: Permission denied');
+  const wrapped = wrapExec({ file, args: req.argv.slice(1), identity: id.value, nice: req.nice, currentNice: self.nice, limits: req.limits }, self.tools);
+  if (!wrapped.ok) return wrapped;
+  const w = wrapped.value;
+  const fb = w.fallbackIdentity;
+  return {
+    ok: true,
+    value: {
+      file: w.file, args: w.args, argv0: w.wrapped ? w.file : req.argv[0] ?? file, cwd, umask: req.umask,
+      uid: fb?.uid ?? undefined, gid: fb?.gid ?? undefined,
+    },
+  };
 }

@@ -1,10 +1,12 @@
 // The method table: one row per api.ts method name → params check → ManagerApi call, run through
 // the loop. Domain errors become JSON-RPC errors here and only here (toRpcError).
 import { JSONRPCErrorException } from 'json-rpc-2.0';
-import { PROTOCOL_VERSION, type MethodName, type Params, type ReloadReport, type Reply } from '../engine/api.ts';
+import { PROTOCOL_VERSION, type ProcessInfo, type UnitStatus, type LogEntry, type MethodName, type Params, type ReloadReport, type Reply, type SignalName, type Signals } from '../engine/api.ts';
 import { busErrorName, ERRORS, type Result, type UnitdError } from '../engine/errors.ts';
 import type { ManagerApi, RequestContext } from '../engine/manager-api.ts';
-import { JOB_MODES, REQUEST_TYPES } from '../engine/types.ts';
+import type { UnitFilesOp, UnitFilesReply } from '../engine/api.ts';
+import { applyInstallPlan } from './install-files.ts';
+import { JOB_MODES, REQUEST_TYPES, type UnitName } from '../engine/types.ts';
 
 export const INVALID_PARAMS = -32602;
 
@@ -18,11 +20,26 @@ export interface MethodDeps {
   /** After a daemon-reload: tell subscribers (Reloaded signal). */
   readonly reloaded: (report: ReloadReport) => void;
   readonly pid: number;
+  /** Live processes of a unit's process groups (the driver's view); absent in tests that do not need it. */
+  readonly unitProcesses?: (unit: UnitName, mainPid: number) => ProcessInfo[];
+  /** The journal of service output (GetUnitLogs); absent in tests that do not need it. */
+  readonly journal?: UnitLogSource;
+}
+
+/** What GetUnitLogs reads: journal.ts implements it. */
+export interface UnitLogSource {
+  readonly hostname: string;
+  read(unit: string, o: { lines?: number; since?: number }): LogEntry[];
+  follow(unit: string, cb: (entry: LogEntry) => void): () => void;
 }
 
 export interface Connection {
   subscribed: boolean;
   readonly who: RequestContext;
+  /** Sends a signal to this connection only (followed logs). */
+  readonly notify?: <S extends SignalName>(name: S, params: Signals[S]) => void;
+  /** Runs `fn` when the connection closes. */
+  readonly onClose?: (fn: () => void) => void;
 }
 
 type Check<P> = (params: Record<string, unknown>) => P | string;
@@ -60,6 +77,52 @@ function unitOnly(p: Record<string, unknown>): { unit: string } | string {
   return unit === null ? 'unit must be a non-empty string' : { unit };
 }
 
+function checkUnitLogs(p: Record<string, unknown>): Params<'GetUnitLogs'> | string {
+  const unit = str(p, 'unit');
+  if (unit === null) return 'unit must be a non-empty string';
+  const { lines, since, follow } = p;
+  if (lines !== undefined && (typeof lines !== 'number' || !Number.isSafeInteger(lines) || lines < 0)) return 'lines must be a non-negative integer';
+  if (since !== undefined && (typeof since !== 'number' || !Number.isFinite(since))) return 'since must be µs since the epoch';
+  if (follow !== undefined && typeof follow !== 'boolean') return 'follow must be a boolean';
+  return { unit, ...(lines !== undefined ? { lines } : {}), ...(since !== undefined ? { since } : {}), ...(follow ? { follow } : {}) };
+}
+
+/** Reads by the unit's id when the name is an alias of a loaded unit, else by the name given. */
+async function getUnitLogs(d: MethodDeps, p: Params<'GetUnitLogs'>, c: Connection): Promise<Reply<'GetUnitLogs'>> {
+  const status = await d.run(() => d.manager.unitStatus(p.unit));
+  const unit = (status.ok ? status.value.id : p.unit) as UnitName;
+  const j = d.journal;
+  if (!j) return { unit, hostname: '', entries: [] };
+  const entries = j.read(unit, { ...(p.lines !== undefined ? { lines: p.lines } : {}), ...(p.since !== undefined ? { since: p.since } : {}) });
+  if (p.follow && c.notify) {
+    const send = c.notify;
+    const stop = j.follow(unit, (e) => send('LogLine', e));
+    c.onClose?.(stop);
+  }
+  return { unit, hostname: j.hostname, entries };
+}
+
+const optionalBool = (v: unknown): boolean => v === undefined || typeof v === 'boolean';
+const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+/** The engine knows no pids beyond main/control; the driver adds every live process of the unit. */
+async function withProcesses(d: MethodDeps, st: UnitStatus): Promise<UnitStatus> {
+  return d.unitProcesses ? { ...st, processes: d.unitProcesses(st.id, st.mainPid) } : st;
+}
+
+const PRESET_MODES = ['full', 'enable-only', 'disable-only'] as const;
+
+function unitList(p: Record<string, unknown>): { units: string[] } | string {
+  const units = p['units'];
+  return isStringList(units) && units.length > 0 && units.every((u) => u !== '') ? { units } : 'units must be a non-empty array of unit names';
+}
+
+/** enable/disable/…: the engine plans between inputs, then the plan is applied here (install-files.ts). */
+async function unitFileOp(d: MethodDeps, op: UnitFilesOp, units: readonly string[], mode?: (typeof PRESET_MODES)[number]): Promise<UnitFilesReply> {
+  const plan = await d.run(() => unwrap(d.manager.planUnitFiles(op, units, mode)));
+  return unwrap(applyInstallPlan(plan));
+}
+
 const METHODS: { readonly [M in MethodName]: Row<M> } = {
   Subscribe: { check: none, call: (_d, _p, c) => { c.subscribed = true; return { subscribed: true }; } },
   Unsubscribe: { check: none, call: (_d, _p, c) => { c.subscribed = false; return { subscribed: false }; } },
@@ -93,7 +156,7 @@ const METHODS: { readonly [M in MethodName]: Row<M> } = {
     },
     call: (d, p) => d.run(() => unwrap(d.manager.unitProperties(p.unit, p.properties ?? null))),
   },
-  GetUnitStatus: { check: unitOnly, call: (d, p) => d.run(() => unwrap(d.manager.unitStatus(p.unit))) },
+  GetUnitStatus: { check: unitOnly, call: async (d, p) => withProcesses(d, await d.run(() => unwrap(d.manager.unitStatus(p.unit)))) },
   ResetFailed: {
     check: (p) => (p['unit'] === undefined || p['unit'] === null ? {} : str(p, 'unit') === null ? 'unit must be a non-empty string' : { unit: p['unit'] as string }),
     call: (d, p) => d.run(() => { unwrap(d.manager.resetFailed(p.unit ?? null)); return {}; }),
@@ -126,6 +189,51 @@ const METHODS: { readonly [M in MethodName]: Row<M> } = {
     call: (d, p) => { d.exit(p.status ?? 0); return {}; },
   },
   Ping: { check: none, call: (d) => ({ version: PROTOCOL_VERSION, pid: d.pid }) },
+  EnableUnitFiles: { check: unitList, call: (d, p) => unitFileOp(d, 'enable', p.units) },
+  DisableUnitFiles: { check: unitList, call: (d, p) => unitFileOp(d, 'disable', p.units) },
+  ReenableUnitFiles: { check: unitList, call: (d, p) => unitFileOp(d, 'reenable', p.units) },
+  MaskUnitFiles: { check: unitList, call: (d, p) => unitFileOp(d, 'mask', p.units) },
+  UnmaskUnitFiles: { check: unitList, call: (d, p) => unitFileOp(d, 'unmask', p.units) },
+  PresetUnitFiles: {
+    check: (p) => {
+      const list = unitList(p);
+      if (typeof list === 'string') return list;
+      const mode = p['mode'];
+      if (mode === undefined) return list;
+      return oneOf(PRESET_MODES, mode) ? { ...list, mode } : `mode must be one of ${PRESET_MODES.join(', ')}`;
+    },
+    call: (d, p) => unitFileOp(d, 'preset', p.units, p.mode),
+  },
+  GetUnitFileState: { check: unitOnly, call: (d, p) => d.run(() => ({ state: unwrap(d.manager.unitFileState(p.unit)) })) },
+  ListUnitFiles: { check: none, call: (d) => d.run(() => ({ files: d.manager.listUnitFiles() })) },
+  GetUnitFileText: { check: unitOnly, call: (d, p) => d.run(() => unwrap(d.manager.unitFileText(p.unit))) },
+  ListUnitDependencies: {
+    check: (p) => {
+      const unit = str(p, 'unit');
+      if (unit === null) return 'unit must be a non-empty string';
+      if (!optionalBool(p['reverse']) || !optionalBool(p['all'])) return 'reverse and all must be booleans';
+      return { unit, reverse: p['reverse'] === true, all: p['all'] === true };
+    },
+    call: (d, p) => d.run(() => unwrap(d.manager.unitDependencies(p.unit, { reverse: p.reverse === true, all: p.all === true }))),
+  },
+  GetSystemState: { check: none, call: (d) => d.run(() => d.manager.systemState()) },
+  ShowEnvironment: { check: none, call: (d) => d.run(() => ({ environment: d.manager.showEnvironment() })) },
+  SetEnvironment: {
+    check: (p) => (isStringList(p['assignments']) ? { assignments: p['assignments'] } : 'assignments must be an array of strings'),
+    call: (d, p) => d.run(() => { unwrap(d.manager.setEnvironment(p.assignments)); return {}; }),
+  },
+  UnsetEnvironment: {
+    check: (p) => (isStringList(p['names']) ? { names: p['names'] } : 'names must be an array of strings'),
+    call: (d, p) => d.run(() => { unwrap(d.manager.unsetEnvironment(p.names)); return {}; }),
+  },
+  GetUnitProcesses: {
+    check: unitOnly,
+    call: async (d, p) => {
+      const st = await withProcesses(d, await d.run(() => unwrap(d.manager.unitStatus(p.unit))));
+      return { unit: st.id, processes: [...st.processes] };
+    },
+  },
+  GetUnitLogs: { check: checkUnitLogs, call: getUnitLogs },
 };
 
 export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];

@@ -45,6 +45,7 @@ export function signalForEvent(event: EngineEvent): { name: SignalName; params: 
     return { name: 'JobRemoved', params: { id: event.job.id, unit: event.job.unit, type: event.job.type, result: event.result, cause: event.cause } };
   }
   if (event.kind === 'UnitStateChanged') return { name: 'UnitChanged', params: { unit: event.unit, activeState: event.activeState, subState: event.subState } };
+  if (event.kind === 'UnitFilesChanged') return { name: 'UnitFilesChanged', params: { changed: event.changed, reloaded: event.report !== null } };
   return null;
 }
 
@@ -133,7 +134,11 @@ export class RpcServer {
     const who: RequestContext = { client: processName(creds?.pid ?? null), pid: creds?.pid ?? null, uid: creds?.uid ?? null };
     const send = (payload: unknown): void => this.write(peer, payload);
     const client = new JSONRPCClient<void>((payload) => send(payload));
-    const peer: Peer = { socket, uid: who.uid, who, subscribed: false, rpc: new JSONRPCServerAndClient<Peer, void>(this.server, client, { errorListener: () => {} }) };
+    const peer: Peer = {
+      socket, uid: who.uid, who, subscribed: false, rpc: new JSONRPCServerAndClient<Peer, void>(this.server, client, { errorListener: () => {} }),
+      notify: (name, params) => peer.rpc.notify(name, params),
+      onClose: (fn) => { socket.once('close', fn); },
+    };
     this.peers.add(peer);
     this.o.log.debug({ client: who.client, pid: who.pid, uid: who.uid }, 'client connected');
     let chunks: Buffer[] = [];

@@ -42,6 +42,51 @@ export interface Methods {
   /** Stops everything and ends the daemon with this status (exit/poweroff/halt). */
   Exit: { params: { status?: number }; result: Record<string, never> };
   Ping: { params: Record<string, never>; result: { version: number; pid: number } };
+  /** Unit-file operations (04 §10): the changes made in the configuration directory. */
+  EnableUnitFiles: { params: { units: string[] }; result: UnitFilesReply };
+  DisableUnitFiles: { params: { units: string[] }; result: UnitFilesReply };
+  ReenableUnitFiles: { params: { units: string[] }; result: UnitFilesReply };
+  MaskUnitFiles: { params: { units: string[] }; result: UnitFilesReply };
+  UnmaskUnitFiles: { params: { units: string[] }; result: UnitFilesReply };
+  PresetUnitFiles: { params: { units: string[]; mode?: 'full' | 'enable-only' | 'disable-only' }; result: UnitFilesReply };
+  /** is-enabled: enabled, disabled, static, masked, alias, indirect … */
+  GetUnitFileState: { params: { unit: string }; result: { state: string } };
+  ListUnitFiles: { params: Record<string, never>; result: { files: UnitFileEntry[] } };
+  /** cat: the current text of the unit's fragment and drop-ins, in load order. */
+  GetUnitFileText: { params: { unit: string }; result: UnitFileText };
+  /** list-dependencies: the tree below a unit (forward or --reverse; --all descends into every unit). */
+  ListUnitDependencies: { params: { unit: string; reverse?: boolean; all?: boolean }; result: DependencyNode };
+  /** is-system-running, and the manager's own properties for show without a unit. */
+  GetSystemState: { params: Record<string, never>; result: SystemStateReport };
+  /** The manager environment services inherit, NAME=VALUE sorted. */
+  ShowEnvironment: { params: Record<string, never>; result: { environment: string[] } };
+  SetEnvironment: { params: { assignments: string[] }; result: Record<string, never> };
+  /** Names, or NAME=VALUE (removed only when the value matches). */
+  UnsetEnvironment: { params: { names: string[] }; result: Record<string, never> };
+  /** The live processes of a unit's process groups (status's process tree), by pid. */
+  GetUnitProcesses: { params: { unit: string }; result: { unit: UnitName; processes: ProcessInfo[] } };
+  /** The unit's captured output, oldest first; with `follow`, later lines arrive as LogLine signals. */
+  GetUnitLogs: { params: { unit: string; lines?: number; since?: number; follow?: boolean }; result: UnitLogs };
+}
+
+/** One captured line of service output (the daemon's own journal). */
+export interface LogEntry {
+  /** Wall-clock µs since the epoch when the daemon read the line. */
+  readonly ts: number;
+  readonly unit: UnitName;
+  readonly pid: number;
+  readonly stream: 'stdout' | 'stderr';
+  /** syslog priority 0–7: 6 (info) unless the line began with a `<N>` prefix. */
+  readonly priority: number;
+  /** SyslogIdentifier= (defaults to the unit name without its suffix). */
+  readonly identifier: string;
+  readonly message: string;
+}
+
+export interface UnitLogs {
+  readonly unit: UnitName;
+  readonly hostname: string;
+  readonly entries: readonly LogEntry[];
 }
 
 export type MethodName = keyof Methods;
@@ -51,7 +96,28 @@ export type Reply<M extends MethodName> = Methods[M]['result'];
 /** Methods any local user may call; everything else needs the socket owner's uid or root. */
 export const READ_ONLY_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'Subscribe', 'Unsubscribe', 'ListJobs', 'GetJob', 'ListUnits', 'GetUnitProperties', 'GetUnitStatus', 'Ping',
+  'ListUnitDependencies', 'GetSystemState', 'ShowEnvironment', 'GetUnitProcesses',
+  'GetUnitFileState', 'ListUnitFiles', 'GetUnitFileText',
 ]);
+
+/** One unit in a list-dependencies tree. `cycle`: already on the path from the root, not expanded. */
+export interface DependencyNode {
+  readonly unit: UnitName;
+  readonly activeState: ActiveState;
+  readonly cycle: boolean;
+  readonly children: readonly DependencyNode[];
+}
+
+export const SYSTEM_STATES = ['initializing', 'starting', 'running', 'degraded', 'maintenance', 'stopping'] as const;
+export type SystemState = (typeof SYSTEM_STATES)[number];
+
+export interface SystemStateReport {
+  readonly state: SystemState;
+  readonly units: number;
+  readonly failedUnits: number;
+  readonly jobs: number;
+  readonly unitPath: readonly string[];
+}
 
 export interface EnqueueResult {
   /** The anchor job id (possibly an installed job the request merged into); 0 for a dry run. */
@@ -109,6 +175,46 @@ export interface ReloadReport {
   readonly removed: readonly UnitName[];
   readonly changed: readonly { readonly unit: UnitName; readonly keys: readonly string[] }[];
   readonly needRestart: readonly UnitName[];
+  /** Units whose dependency edges (declared, .wants/.requires, implicit) changed. */
+  readonly dependenciesChanged?: readonly UnitName[];
+}
+
+/** Units whose files changed on disk since they were loaded (watcher; applied on daemon-reload). */
+export interface UnitFilesChangedReport {
+  readonly changed: readonly UnitName[];
+  /** True when the daemon applied the change itself (--auto-reload). */
+  readonly reloaded: boolean;
+}
+
+/** One change made by enable/disable/mask/… (systemd's install change types). */
+export interface UnitFileChange {
+  readonly type: 'symlink' | 'unlink' | 'destination-not-present' | 'message';
+  readonly path: string;
+  /** symlink: the link's target; destination-not-present: the missing unit; message: the text. */
+  readonly source: string;
+}
+
+export interface UnitFilesReply {
+  readonly changes: readonly UnitFileChange[];
+  /** Some named unit has no [Install] rules (enable prints systemd's notice, 06 §9). */
+  readonly noInstallInfo: boolean;
+}
+
+export type UnitFilesOp = 'enable' | 'disable' | 'reenable' | 'mask' | 'unmask' | 'preset';
+
+export interface UnitFileEntry {
+  readonly name: UnitName;
+  readonly path: string;
+  readonly state: string;
+  /** `enabled`/`disabled`, or null where systemd shows `-`. */
+  readonly preset: string | null;
+}
+
+export interface UnitFileText {
+  readonly unit: UnitName;
+  readonly files: readonly { readonly path: string; readonly text: string }[];
+  readonly masked: boolean;
+  readonly needDaemonReload: boolean;
 }
 
 /** Signals (JSON-RPC notifications) sent to subscribed clients. */
@@ -117,5 +223,8 @@ export interface Signals {
   JobRemoved: { id: JobId; unit: UnitName; type: string; result: JobResult; cause: JobEndCause };
   UnitChanged: { unit: UnitName; activeState: ActiveState; subState: string };
   Reloaded: ReloadReport;
+  UnitFilesChanged: UnitFilesChangedReport;
+  /** A new line of a unit followed with GetUnitLogs (sent only to that connection). */
+  LogLine: LogEntry;
 }
 export type SignalName = keyof Signals;

@@ -4,7 +4,7 @@ import type { JobDetails } from './api.ts';
 import type { DependencyGraph } from './deps.ts';
 import type { Job } from './job.ts';
 import type { Ports } from './ports.ts';
-import type { ExecId, JobId, UnitName } from './types.ts';
+import type { ExecId, JobId, UnitName, Usec } from './types.ts';
 import type { Unit } from './unit.ts';
 import type { UnitFileIndex } from './unit-file/search.ts';
 import type { UnitContext } from './unit-types/index.ts';
@@ -29,6 +29,8 @@ export interface EngineState {
   readonly upholdQueue: Set<Unit>;
   readonly boundQueue: Set<Unit>;
   readonly unneededQueue: Set<Unit>;
+  /** Per-unit limiter shared by the three checks' actions (01 §7: 16 per 10 s). */
+  readonly checkLimits: Map<UnitName, { begin: Usec; count: number; retryArmed: boolean }>;
   /** The context handed to unit types, built once by the manager. */
   context: UnitContext | null;
   shuttingDown: boolean;

@@ -1,5 +1,6 @@
 // What the engine tells the world: job and unit notifications and log records. The daemon
 // turns these into RPC signals and log lines; the simulation records them as a trace.
+import type { ReloadReport } from './api.ts';
 import type { ActiveState, InstallableJobType, JobId, JobResult, JobState, UnitName } from './types.ts';
 
 /** Who asked for a job: a client request, or a unit whose job or state change pulled it in. */
@@ -33,4 +34,8 @@ export type EngineEvent =
   /** Every job is done and no unit is changing: the daemon may exit after a shutdown. */
   | { readonly kind: 'Idle' }
   /** SuccessAction=/FailureAction=/exit requested the manager to end with this status. */
-  | { readonly kind: 'ExitRequested'; readonly status: number; readonly force: boolean };
+  | { readonly kind: 'ExitRequested'; readonly status: number; readonly force: boolean }
+  /** Unit files changed on disk (watcher): which loaded units are stale, and the reload report if one ran. */
+  | { readonly kind: 'UnitFilesChanged'; readonly changed: readonly UnitName[]; readonly report: ReloadReport | null }
+  /** A daemon-reload finished (client, SIGHUP or automatic): what changed. */
+  | { readonly kind: 'Reloaded'; readonly report: ReloadReport };

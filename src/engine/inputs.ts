@@ -12,6 +12,11 @@ export type Input =
   /** The manager could not even set up the spawn (the `resources` path). */
   | { readonly kind: 'SpawnFailed'; readonly execId: ExecId; readonly message: string }
   | { readonly kind: 'TimerFired'; readonly id: TimerId }
+  /**
+   * Every process of the unit's process groups has ended: the "cgroup empty" event, reported
+   * once after ProcessDriver.watchProcessesGone(unit).
+   */
+  | { readonly kind: 'UnitProcessesGone'; readonly unit: UnitName }
   /** One sd_notify datagram, attributed to a unit by its socket; pid when credentials were available. */
   | { readonly kind: 'NotifyReceived'; readonly unit: UnitName; readonly pid: Pid | null; readonly message: string }
   /** Files in the search path changed (watcher); the engine decides what that means. */

@@ -13,6 +13,7 @@ import { isActiveOrReloading, isInactiveOrFailed } from './states.ts';
 import { unitReload, unitStart, unitStop, type OpResult } from './unit-ops.ts';
 import { logJobDone, startOnFailure } from './unit-notify.ts';
 import { submitChecks } from './checks.ts';
+import { formatTimespan } from './time.ts';
 
 export interface InstallOptions {
   readonly irreversible: boolean;
@@ -43,7 +44,7 @@ export function installJob(s: EngineState, unit: Unit, type: InstallableJobType,
   const job: Job = {
     id: s.nextJobId++, unit, type, state: 'waiting', irreversible: o.irreversible, ignoreOrder: o.ignoreOrder,
     installed: false, inRunQueue: false, installedAt: s.ports.clock.now(), origin: o.origin,
-    deadline: Number.POSITIVE_INFINITY, result: null, cause: null,
+    deadline: Number.POSITIVE_INFINITY, deadlineSetting: null, result: null, cause: null,
   };
   if (canceled) {
     finishJob(s, canceled, 'canceled', { recursive: false, cause: {
@@ -64,6 +65,7 @@ function armJobTimer(s: EngineState, job: Job): void {
   const timeout = job.unit.config.settings.jobTimeoutUsec;
   if (!Number.isFinite(timeout) || timeout <= 0) return;
   job.deadline = job.installedAt + timeout;
+  job.deadlineSetting = 'JobTimeoutSec';
   s.ports.timers.arm(jobTimerId(job.id), job.deadline);
 }
 
@@ -78,6 +80,14 @@ export function addToRunQueue(s: EngineState, job: Job): void {
  * after; any job waits for a stop-like job of a unit it is ordered before. Whether the other
  * job is waiting or running does not matter.
  */
+/** JobTimeoutSec=/JobRunningTimeoutSec= expired (02 §9.2): the job ends, the unit carries on. */
+export function timeOutJob(s: EngineState, job: Job): void {
+  const setting = job.deadlineSetting ?? 'JobTimeoutSec';
+  const span = formatTimespan(setting === 'JobTimeoutSec' ? job.unit.config.settings.jobTimeoutUsec : job.unit.config.settings.jobRunningTimeoutUsec);
+  s.ports.events.emit({ kind: 'Log', level: 'warning', unit: job.unit.id, message: `Job ${job.unit.id}/${job.type} timed out.` });
+  finishJob(s, job, 'timeout', { recursive: true, cause: { kind: 'timeout', unit: job.unit.id, text: `timed out after ${span} (${setting}=${span})` } });
+}
+
 export function isRunnable(s: EngineState, job: Job): boolean {
   if (job.ignoreOrder || job.type === 'nop') return true;
   const u = job.unit.id;
@@ -150,6 +160,7 @@ function armRunningTimer(s: EngineState, job: Job): void {
   const at = s.ports.clock.now() + t;
   if (at < job.deadline) {
     job.deadline = at;
+    job.deadlineSetting = 'JobRunningTimeoutSec';
     s.ports.timers.arm(jobTimerId(job.id), at);
   }
 }

@@ -19,6 +19,8 @@ export interface Job {
   readonly origin: JobOrigin;
   /** Deadline of the job's own timer (JobTimeoutSec=), Infinity when none. */
   deadline: Usec;
+  /** Which setting armed the deadline, for the cause text when it expires. */
+  deadlineSetting: 'JobTimeoutSec' | 'JobRunningTimeoutSec' | null;
   result: JobResult | null;
   cause: JobEndCause | null;
 }

@@ -10,6 +10,7 @@ import { loadUnit } from './unit-file/load.ts';
 import { validateUnitName } from './unit-name.ts';
 import type { UnitName, UnitType } from './types.ts';
 import { Unit } from './unit.ts';
+import { isInactiveOrFailed } from './states.ts';
 import type { UnitTypeOps } from './unit-types/index.ts';
 import { serviceType } from './unit-types/service.ts';
 import { stubType } from './unit-types/stub.ts';
@@ -53,6 +54,7 @@ export function resolveUnit(s: EngineState, name: string): Result<Unit> {
   if (known) {
     const fresh = loadUnit(s.index, name, s.ports.host);
     if (fresh.loadState === 'not-found') return ok(known);
+    reportDiagnostics(s, fresh);
     replaceConfig(s, known, fresh);
     linkUnits(s, [known]);
     return ok(known);
@@ -73,6 +75,7 @@ function loadOne(s: EngineState, name: UnitName, fresh: Unit[]): Unit {
   if (existing) return existing;
   const config = loadUnit(s.index, name, s.ports.host);
   const byId = s.units.get(config.id);
+  if (!byId) reportDiagnostics(s, config);
   if (byId) {
     byId.names.add(name);
     s.units.set(name, byId);
@@ -133,9 +136,34 @@ function replaceConfig(s: EngineState, u: Unit, config: LoadedUnit): void {
     u.names.add(n);
     if (!s.units.has(n)) s.units.set(n, u);
   }
-  if (!wasLoaded && config.loadState === 'loaded') {
+  // A unit changes its state machine only while inactive: gaining a configuration, or losing
+  // it (removed file, now bad) so that it shows the new load state instead of stale runtime.
+  if (wasLoaded !== (config.loadState === 'loaded')) {
     u.ops = opsFor(config);
     u.runtime = u.ops.init(u);
+  }
+}
+
+/**
+ * Units whose file vanished (or broke) while they were running keep their old configuration
+ * until they are inactive; then they take the new load state (not-found, 04 §11).
+ */
+export function retireRemovedUnits(s: EngineState, pending: Set<Unit>): void {
+  for (const u of pending) {
+    if (!isInactiveOrFailed(u.activeState) || u.job || u.nopJob) continue;
+    pending.delete(u);
+    const after = loadUnit(s.index, u.id, s.ports.host);
+    if (after.loadState === 'loaded') continue; // the file came back; daemon-reload will pick it up
+    replaceConfig(s, u, after);
+    s.ports.events.emit({ kind: 'Log', level: 'info', unit: u.id, message: `Unit file of ${u.id} is gone; unit is now ${after.loadState}.` });
+  }
+}
+
+/** Logs a unit's load warnings and errors once per load, with file:line (04 §5.3, §9). */
+function reportDiagnostics(s: EngineState, config: LoadedUnit): void {
+  for (const d of config.diagnostics) {
+    const where = d.line > 0 ? `${d.file}:${d.line}: ` : `${d.file}: `;
+    s.ports.events.emit({ kind: 'Log', level: d.severity === 'error' ? 'error' : 'warning', unit: config.id, message: `${where}${d.message}` });
   }
 }
 
@@ -148,20 +176,28 @@ export function needsDaemonReload(s: EngineState, u: Unit): boolean {
   return false;
 }
 
-/** daemon-reload (04 §11): new configuration for every unit, runtime state untouched. */
-export function reloadAll(s: EngineState): ReloadReport {
+/**
+ * daemon-reload (04 §11): new configuration for every unit, runtime state untouched. Units
+ * whose file vanished while active go to `retiring`, to become not-found once inactive.
+ */
+export function reloadAll(s: EngineState, retiring?: Set<Unit>): ReloadReport {
   s.index.rescan();
   const units = [...new Set(s.units.values())];
   const added: UnitName[] = [];
   const removed: UnitName[] = [];
   const changed: { unit: UnitName; keys: string[] }[] = [];
   const needRestart: UnitName[] = [];
+  const dependenciesChanged: UnitName[] = [];
   s.graph = new DependencyGraph();
   for (const u of units) {
     const before = u.config;
     const after = loadUnit(s.index, u.id, s.ports.host);
-    if (after.loadState !== 'loaded' && u.isLoaded && u.activeState !== 'inactive') {
+    if (JSON.stringify(after.diagnostics) !== JSON.stringify(before.diagnostics)) reportDiagnostics(s, after);
+    const busy = !isInactiveOrFailed(u.activeState) || u.job !== null;
+    if (after.loadState !== 'loaded' && u.isLoaded && busy) {
       needRestart.push(u.id);
+      if (after.loadState === 'not-found') removed.push(u.id);
+      retiring?.add(u);
       continue; // a running unit whose file vanished keeps what it runs with
     }
     if (before.loadState !== 'loaded' && after.loadState === 'loaded') added.push(u.id);
@@ -170,13 +206,14 @@ export function reloadAll(s: EngineState): ReloadReport {
       const keys = changedKeys(before, after);
       if (keys.length > 0) {
         changed.push({ unit: u.id, keys });
+        if (keys.some((k) => k.startsWith('deps.'))) dependenciesChanged.push(u.id);
         if (u.activeState !== 'inactive' && u.activeState !== 'failed') needRestart.push(u.id);
       }
     }
     replaceConfig(s, u, after);
   }
   linkUnits(s, units);
-  return { added, removed, changed, needRestart };
+  return { added, removed, changed, needRestart, dependenciesChanged };
 }
 
 function changedKeys(a: LoadedUnit, b: LoadedUnit): string[] {

@@ -4,20 +4,25 @@
 // 01 §7; installed jobs only enter the run queue, which dispatch() drains when the daemon has
 // nothing else pending. So the reply to a request is always sent before its first job runs,
 // and the engine is never re-entered: ports only record, outcomes come back as new inputs.
-import type { EnqueueResult, JobDetails, JobSummary, ReloadReport, UnitStatus, UnitSummary } from './api.ts';
-import { runChecks } from './checks.ts';
+import type { DependencyNode, EnqueueResult, JobDetails, JobSummary, ReloadReport, SystemStateReport, UnitFileEntry, UnitFileText, UnitFilesOp, UnitFilesReply, UnitStatus, UnitSummary } from './api.ts';
+import { checksRetryDue, runChecks } from './checks.ts';
 import { DependencyGraph } from './deps.ts';
+import { dependencyTree } from './dependency-tree.ts';
 import type { EngineState } from './engine-state.ts';
 import { enqueueInternal, enqueueJob } from './enqueue.ts';
 import { fail, ok, type Result } from './errors.ts';
 import type { Input } from './inputs.ts';
-import { dispatchRunQueue, finishJob } from './job-runner.ts';
+import { dispatchRunQueue, finishJob, timeOutJob } from './job-runner.ts';
 import { jobDetails, jobSummary } from './job.ts';
-import { needsDaemonReload, reloadAll, resolveUnit } from './loader.ts';
+import { needsDaemonReload, reloadAll, resolveUnit, retireRemovedUnits } from './loader.ts';
+import type { PresetMode } from './install.ts';
+import { planUnitFileChanges, unitFileList, unitFilesChanged, unitFileStateFor, unitFileText, type ReloadPolicy } from './unit-files-api.ts';
 import type { EnqueueRequest, ManagerApi, RequestContext } from './manager-api.ts';
+import { environmentBlock, setEnvironment, unsetEnvironment } from './manager-environment.ts';
 import type { Ports } from './ports.ts';
 import { unitFileState, unitProperties } from './properties.ts';
 import { isInactiveOrFailed } from './states.ts';
+import { systemState, type BootPhase } from './system-state.ts';
 import type { JobId, JobType, UnitName } from './types.ts';
 import { UnitFileIndex } from './unit-file/search.ts';
 import { parseUnitTimerId, unitContext } from './unit-context.ts';
@@ -27,16 +32,28 @@ import type { Unit } from './unit.ts';
 export interface ManagerOptions {
   /** Unit search path, highest priority first. */
   readonly unitPath: readonly string[];
+  /** What a watcher-reported change does (default: only report it, 04 §11). */
+  readonly reloadPolicy?: ReloadPolicy;
 }
 
 export class Manager implements ManagerApi {
   private readonly s: EngineState;
+  /** The manager environment (set-environment); services read it through ports.host.environment. */
+  private readonly environment: Record<string, string>;
+  private bootPhase: BootPhase = 'initializing';
+  /** Unit-file changes (unit-files-api.ts): stale units already reported, units retiring after a reload. */
+  private readonly reportedStale = new Set<UnitName>();
+  private readonly retiring = new Set<Unit>();
+  private readonly reloadPolicy: ReloadPolicy;
 
-  constructor(ports: Ports, options: ManagerOptions) {
+  constructor(hostPorts: Ports, options: ManagerOptions) {
+    this.environment = { ...hostPorts.host.environment };
+    this.reloadPolicy = options.reloadPolicy ?? { autoReload: false, autoRestartChanged: false };
+    const ports: Ports = { ...hostPorts, host: { ...hostPorts.host, environment: this.environment } };
     this.s = {
       ports, unitPath: options.unitPath, index: new UnitFileIndex(options.unitPath, ports.fs),
       units: new Map(), graph: new DependencyGraph(), jobs: new Map(), nextJobId: 1, execs: new Map(), nextExecId: 1,
-      runQueue: [], ended: new Map(), upholdQueue: new Set(), boundQueue: new Set(), unneededQueue: new Set(),
+      runQueue: [], ended: new Map(), upholdQueue: new Set(), boundQueue: new Set(), unneededQueue: new Set(), checkLimits: new Map(),
       context: null, shuttingDown: false, idleAnnounced: false,
     };
   }
@@ -63,13 +80,20 @@ export class Manager implements ManagerApi {
         break;
       }
       case 'TimerFired': this.timerFired(input.id); break;
+      case 'UnitProcessesGone': {
+        const u = s.units.get(input.unit);
+        if (u) u.ops.processesGone(ctx, u, u.runtime);
+        break;
+      }
       case 'NotifyReceived': {
         const u = s.units.get(input.unit);
         if (u) u.ops.notify(ctx, u, u.runtime, input.pid, input.message);
         break;
       }
       case 'UnitFilesChanged':
-        // Configuration changes apply on daemon-reload (04 §11); new files are found on first use.
+        // Configuration changes apply on daemon-reload (04 §11) unless the policy says otherwise;
+        // new files are found on first use.
+        unitFilesChanged(s, this.reportedStale, this.reloadPolicy);
         break;
     }
     this.settle();
@@ -79,11 +103,10 @@ export class Manager implements ManagerApi {
     const s = this.s;
     if (id.startsWith('job:')) {
       const job = s.jobs.get(Number(id.slice(4)));
-      if (!job) return;
-      s.ports.events.emit({ kind: 'Log', level: 'warning', unit: job.unit.id, message: `Job ${job.unit.id}/${job.type} timed out.` });
-      finishJob(s, job, 'timeout', { recursive: true, cause: { kind: 'timeout', unit: job.unit.id, text: 'JobTimeoutSec= expired' } });
+      if (job) timeOutJob(s, job);
       return;
     }
+    if (checksRetryDue(s, id)) return;
     const t = parseUnitTimerId(id);
     const u = t ? s.units.get(t.unit) : undefined;
     if (t && u) u.ops.timerFired(unitContext(s), u, u.runtime, t.key);
@@ -92,6 +115,8 @@ export class Manager implements ManagerApi {
   /** Runs the continuous checks and announces idleness after a shutdown. */
   private settle(): void {
     runChecks(this.s);
+    if (this.retiring.size > 0) retireRemovedUnits(this.s, this.retiring);
+    if (this.bootPhase === 'starting' && this.s.jobs.size === 0) this.bootPhase = 'finished';
     if (this.s.shuttingDown && !this.s.idleAnnounced && this.isIdle()) {
       this.s.idleAnnounced = true;
       this.s.ports.events.emit({ kind: 'Idle' });
@@ -218,15 +243,17 @@ export class Manager implements ManagerApi {
   }
 
   reload(): ReloadReport {
-    const report = reloadAll(this.s);
+    const report = reloadAll(this.s, this.retiring);
+    this.reportedStale.clear();
+    this.s.ports.events.emit({ kind: 'Reloaded', report });
     this.settle();
     return report;
   }
 
   startDefaultTarget(): void {
+    this.bootPhase = 'starting';
     const r = resolveUnit(this.s, 'default.target');
-    if (!r.ok || !r.value.isLoaded) return;
-    enqueueInternal(this.s, 'start', r.value, 'replace', { kind: 'internal', reason: 'boot (default.target)' });
+    if (r.ok && r.value.isLoaded) enqueueInternal(this.s, 'start', r.value, 'replace', { kind: 'internal', reason: 'boot (default.target)' });
     this.settle();
   }
 
@@ -244,6 +271,31 @@ export class Manager implements ManagerApi {
     if (this.s.jobs.size > 0) return false;
     return !this.s.shuttingDown || this.uniqueUnits().every((u) => isInactiveOrFailed(u.activeState));
   }
+
+  unitDependencies(unit: string, options: { reverse: boolean; all: boolean }): Result<DependencyNode> {
+    const r = resolveUnit(this.s, unit);
+    return r.ok ? ok(dependencyTree(this.s, r.value.id, options)) : r;
+  }
+
+  systemState(): SystemStateReport {
+    const units = this.uniqueUnits();
+    const failedUnits = units.filter((u) => u.activeState === 'failed').length;
+    return {
+      state: systemState({ boot: this.bootPhase, shuttingDown: this.s.shuttingDown, failedUnits }),
+      units: units.length, failedUnits, jobs: this.s.jobs.size, unitPath: this.s.unitPath,
+    };
+  }
+
+  showEnvironment(): string[] { return environmentBlock(this.environment); }
+  setEnvironment(assignments: readonly string[]): Result<void> { return setEnvironment(this.environment, assignments); }
+  unsetEnvironment(names: readonly string[]): Result<void> { return unsetEnvironment(this.environment, names); }
+
+  planUnitFiles(op: UnitFilesOp, units: readonly string[], presetMode?: PresetMode): Result<UnitFilesReply> {
+    return planUnitFileChanges(this.s, op, units, presetMode);
+  }
+  unitFileState(unit: string): Result<string> { return unitFileStateFor(this.s, unit); }
+  listUnitFiles(): UnitFileEntry[] { return unitFileList(this.s); }
+  unitFileText(unit: string): Result<UnitFileText> { return unitFileText(this.s, unit); }
 
   private uniqueUnits(): Unit[] {
     return [...new Set(this.s.units.values())];

@@ -60,6 +60,7 @@ function makeContext(s: EngineState): UnitContext {
       return execId;
     },
     hasProcesses: (view) => ports.processes.hasProcesses(view.id),
+    watchProcessesGone: (view) => ports.processes.watchProcessesGone(view.id),
     isPidAlive: (pid) => {
       const stat = ports.fs.readFile(`/proc/${pid}/stat`);
       if (stat === null) return false;

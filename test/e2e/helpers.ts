@@ -18,14 +18,14 @@ export interface Daemon {
   stop(): Promise<number | null>;
 }
 
-export async function startDaemon(units: Record<string, string>): Promise<Daemon> {
-  const dir = mkdtempSync(join(tmpdir(), 'unitd-e2e-'));
+export async function startDaemon(units: Record<string, string>, extraFlags: readonly string[] = [], reuseDir?: string): Promise<Daemon> {
+  const dir = reuseDir ?? mkdtempSync(join(tmpdir(), 'unitd-e2e-'));
   const unitDir = join(dir, 'units');
   spawnSync('mkdir', ['-p', unitDir]);
   for (const [name, text] of Object.entries(units)) writeFileSync(join(unitDir, name), text.replaceAll('@DIR@', dir));
   const socket = join(dir, 'run', 'unitd.sock');
   let out = '';
-  const proc = spawn(join(REPO, 'bin/unitd'), ['--unit-path', unitDir, '--socket', socket], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(join(REPO, 'bin/unitd'), ['--unit-path', unitDir, '--socket', socket, '--state-dir', join(dir, 'state'), ...extraFlags], { stdio: ['ignore', 'pipe', 'pipe'] });
   proc.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
   proc.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
   for (let i = 0; i < 200 && !existsSync(socket); i++) await sleep(50);

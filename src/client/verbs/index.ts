@@ -5,8 +5,13 @@ import isActive from './is-active.ts';
 import isFailed from './is-failed.ts';
 import isolate from './isolate.ts';
 import kill from './kill.ts';
+import listDependencies from './list-dependencies.ts';
 import listJobs from './list-jobs.ts';
+import isSystemRunning from './is-system-running.ts';
+import { setEnvironment, showEnvironment, unsetEnvironment } from './environment.ts';
+import { exit, poweroff } from './exit.ts';
 import listUnits from './list-units.ts';
+import logs from './logs.ts';
 import reloadOrRestart from './reload-or-restart.ts';
 import reload from './reload.ts';
 import resetFailed from './reset-failed.ts';
@@ -17,6 +22,15 @@ import status from './status.ts';
 import stop from './stop.ts';
 import tryReloadOrRestart from './try-reload-or-restart.ts';
 import tryRestart from './try-restart.ts';
+import cat from './cat.ts';
+import disable from './disable.ts';
+import enable from './enable.ts';
+import isEnabled from './is-enabled.ts';
+import listUnitFiles from './list-unit-files.ts';
+import mask from './mask.ts';
+import preset from './preset.ts';
+import reenable from './reenable.ts';
+import unmask from './unmask.ts';
 import type { Verb } from './verb.ts';
 
 export const VERBS: Readonly<Record<string, Verb>> = {
@@ -43,6 +57,24 @@ export const VERBS: Readonly<Record<string, Verb>> = {
   'list-units': listUnits,
   cancel,
   'daemon-reload': daemonReload,
+  enable,
+  disable,
+  reenable,
+  mask,
+  unmask,
+  preset,
+  'is-enabled': isEnabled,
+  'list-unit-files': listUnitFiles,
+  cat,
+  'list-dependencies': listDependencies,
+  'is-system-running': isSystemRunning,
+  'show-environment': showEnvironment,
+  'set-environment': setEnvironment,
+  'unset-environment': unsetEnvironment,
+  exit,
+  poweroff: poweroff,
+  halt: poweroff,
+  logs,
 };
 
 /** systemctl without a verb lists units. */

@@ -1,31 +1,49 @@
-// `show UNIT…`: the daemon's formatted properties, filtered by -p/--all/--value (06 §7); units are
-// separated by an empty line. The manager's own properties (show without a unit) are not offered.
+// `show [UNIT…]`: the daemon's formatted properties, filtered by -p/--all/--value (06 §7); units are
+// separated by an empty line. Without a unit, a few of the manager's own properties. --output=json
+// prints one object per unit (docs/cli-json.md).
+import type { Context } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { showLines } from '../format.ts';
+import { printJson, showJson, wantsJson } from '../json-output.ts';
 import { expandNames } from '../unit-names.ts';
+import { quotePosix } from './environment.ts';
 import type { Verb } from './verb.ts';
+
+/** The manager's properties unitd has (systemd's org.freedesktop.systemd1.Manager, a subset). */
+async function managerProperties(ctx: Context): Promise<[string, string][]> {
+  const [st, env] = await Promise.all([ctx.rpc.call('GetSystemState', {}), ctx.rpc.call('ShowEnvironment', {})]);
+  return [
+    ['Version', 'unitd'], ['Features', ''], ['Virtualization', 'container'], ['SystemState', st.state],
+    ['NNames', String(st.units)], ['NFailedUnits', String(st.failedUnits)], ['NJobs', String(st.jobs)],
+    ['Environment', env.environment.map((a) => { const eq = a.indexOf('='); return `${a.slice(0, eq)}=${quotePosix(a.slice(eq + 1))}`; }).join(' ')],
+    ['UnitPath', st.unitPath.join(' ')],
+  ];
+}
 
 const show: Verb = {
   minArgs: 0,
+  pager: true,
   async run(ctx, args) {
     const o = ctx.options;
-    if (args.length === 0) {
-      ctx.io.err('Showing the manager\'s own properties is not supported; name a unit.');
-      return EXIT.failure;
-    }
-    let first = true;
+    const filter = { properties: o.properties, all: o.all, value: o.value };
+    const sets: [string, string][][] = [];
+    if (args.length === 0) sets.push(await managerProperties(ctx));
     for (const unit of await expandNames(ctx, args)) {
-      let props: [string, string][];
       try {
-        props = (await ctx.rpc.call('GetUnitProperties', { unit, ...(o.properties.length ? { properties: o.properties } : {}) })).properties;
+        sets.push((await ctx.rpc.call('GetUnitProperties', { unit, ...(o.properties.length ? { properties: o.properties } : {}) })).properties);
       } catch (err) {
         ctx.io.err(`Failed to get properties: ${(err as Error).message}`);
         return EXIT.failure;
       }
-      if (!first) ctx.io.out('');
-      first = false;
-      for (const line of showLines(props, { properties: o.properties, all: o.all, value: o.value })) ctx.io.out(line);
     }
+    if (wantsJson(o.output)) {
+      printJson(ctx, sets.map((props) => showJson(props, filter)));
+      return EXIT.success;
+    }
+    sets.forEach((props, i) => {
+      if (i > 0) ctx.io.out('');
+      for (const line of showLines(props, filter)) ctx.io.out(line);
+    });
     return EXIT.success;
   },
 };

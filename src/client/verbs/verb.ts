@@ -6,6 +6,8 @@ export interface Verb {
   readonly minArgs: number;
   /** Omitted: any number. */
   readonly maxArgs?: number;
+  /** Its stdout may go through a pager on a terminal (06: list and show verbs). */
+  readonly pager?: boolean;
   /** Returns the exit status. */
   run(ctx: Context, args: readonly string[]): Promise<number>;
 }

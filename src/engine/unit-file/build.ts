@@ -171,7 +171,7 @@ export function buildSocket(s: SettingStore, id: UnitName): SocketConfig {
 
 export function verifySocket(c: SocketConfig, s: SettingStore): string | null {
   const rules: readonly [boolean, string][] = [
-    [c.listen.length === 0, 'Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.'],
+    [c.listen.length === 0 && s.list('ListenOther').length === 0, 'Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.'],
     [c.accept && c.listen.some((l) => l.kind !== 'stream' && l.kind !== 'seqpacket'), 'Unit configured for accepting sockets, but sockets are non-accepting. Refusing.'],
     [c.accept && s.scalar<number>('MaxConnections', 64) === 0, 'MaxConnection= setting too small. Refusing.'],
     [c.accept && s.has('Service'), 'Explicit service configuration for accepting socket units not supported. Refusing.'],

@@ -137,7 +137,10 @@ const ROWS: readonly RowSpec[] = [
   ['Socket', 'Symlinks', L(V.words)],
   ['Socket', 'TriggerLimitIntervalSec', S(PARAM_SEC)],
   ['Socket', 'TimeoutSec', S(TIMEOUT_SEC)],
-  ['Socket', `ListenSpecial ListenNetlink ListenMessageQueue ListenUSBFunction SocketProtocol BindIPv6Only BindToDevice
+  // Listeners unitd cannot open (netlink, special files, mqueues, USB FunctionFS) still count as
+  // listen settings, so such sockets load instead of being refused for having none.
+  ['Socket', 'ListenSpecial ListenNetlink ListenMessageQueue ListenUSBFunction', L(V.words, { into: ['ListenOther'] })],
+  ['Socket', `SocketProtocol BindIPv6Only BindToDevice
     SocketUser SocketGroup Writable KeepAlive KeepAliveTimeSec KeepAliveIntervalSec KeepAliveProbes NoDelay Priority
     ReceiveBuffer SendBuffer IPTOS IPTTL Mark PipeSize FreeBind Transparent Broadcast PassCredentials PassSecurity
     PassPacketInfo Timestamping TCPCongestion ReusePort MessageQueueMaxMessages MessageQueueMessageSize SmackLabel

@@ -67,6 +67,8 @@ export class UnitFileIndex {
   private mtimes: (number | null)[] = [];
   private entries = new Map<UnitName, Entry>();
   private aliases = new Map<UnitName, UnitName[]>();
+  /** Name → the directory entry that defines it (the highest-priority one). */
+  private locations = new Map<UnitName, string>();
   /** Directory entry name (`foo.service.d`) → search directories that hold it. */
   private subdirs = new Map<string, Set<string>>();
 
@@ -90,6 +92,7 @@ export class UnitFileIndex {
     this.mtimes = this.unitPath.map((d) => this.fs.stat(d)?.mtimeUsec ?? null);
     this.entries = new Map();
     this.aliases = new Map();
+    this.locations = new Map();
     this.subdirs = new Map();
     for (const dir of this.unitPath) this.scanDir(dir);
     for (const [name, e] of this.entries) {
@@ -109,7 +112,7 @@ export class UnitFileIndex {
       }
       if (this.entries.has(name) || !parseUnitName(name)) continue;
       const entry = this.resolveEntry(name, path);
-      if (entry) this.entries.set(name, entry);
+      if (entry) { this.entries.set(name, entry); this.locations.set(name, path); }
     }
   }
 
@@ -138,6 +141,18 @@ export class UnitFileIndex {
       current = target;
     }
     return null;
+  }
+
+  /** Every name defined in the search path (files, masks, aliases) with its directory entry, by name. */
+  listNames(): { name: UnitName; kind: Entry['kind']; at: string; path: string | null }[] {
+    return [...this.entries].sort(([a], [b]) => byteOrder(a, b)).map(([name, e]) => ({
+      name, kind: e.kind, at: this.locations.get(name)!, path: e.kind === 'alias' ? null : e.path,
+    }));
+  }
+
+  /** The directory entry that defines `name` (not following templates), or null. */
+  locationOf(name: UnitName): string | null {
+    return this.locations.get(name) ?? null;
   }
 
   /** Finds the fragment for a unit name (template fallback for instances), following aliases. */

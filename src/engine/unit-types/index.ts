@@ -41,6 +41,8 @@ export interface UnitContext {
   /** Starts watching a process the unit did not spawn directly (forking main PID). */
   adopt(unit: UnitView, pid: Pid): ExecId;
   hasProcesses(unit: UnitView): boolean;
+  /** Asks for processesGone() once the unit's last process has ended. */
+  watchProcessesGone(unit: UnitView): void;
   isPidAlive(pid: Pid): boolean;
   armTimer(unit: UnitView, key: string, at: Usec): void;
   cancelTimer(unit: UnitView, key: string): void;
@@ -76,6 +78,8 @@ export interface UnitTypeOps<R> {
   processExited(ctx: UnitContext, unit: UnitView, r: R, execId: ExecId, code: 'exited' | 'killed' | 'dumped' | 'unknown', status: number): void;
   spawnFailed(ctx: UnitContext, unit: UnitView, r: R, execId: ExecId, message: string): void;
   timerFired(ctx: UnitContext, unit: UnitView, r: R, key: string): void;
+  /** The last process of the unit ended (after ctx.watchProcessesGone). */
+  processesGone(ctx: UnitContext, unit: UnitView, r: R): void;
   notify(ctx: UnitContext, unit: UnitView, r: R, pid: Pid | null, message: string): void;
   kill(ctx: UnitContext, unit: UnitView, r: R, whom: 'main' | 'control' | 'all', signal: number): Result<number>;
   resetFailed(ctx: UnitContext, unit: UnitView, r: R): void;

@@ -156,12 +156,14 @@ export function sendStateSignal(c: Svc, signal: number, kind: SignalKind): numbe
 
 /**
  * Whether a signal state must keep waiting once the tracked main and control processes are gone.
- * Without cgroups there is no "cgroup empty" event yet (known gap): if other processes of the unit
- * remain we wait for the state timer, which escalates to SIGKILL. Leftovers that were not sent this
- * state's signal (KillMode=process/none, or mixed before SIGKILL) are not waited for.
+ * If other processes of the unit remain, the driver is asked to report when the last one ends
+ * (processesGone); the state timer still escalates if they linger. Leftovers that were not sent
+ * this state's signal (KillMode=process/none, or mixed before SIGKILL) are not waited for.
  */
 export function mustWaitForLeftovers(c: Svc, kind: SignalKind): boolean {
   const mode = c.cfg.kill.killMode;
   const signalled = mode === 'control-group' || (mode === 'mixed' && kind === 'sigkill');
-  return signalled && c.ctx.hasProcesses(c.unit);
+  if (!signalled || !c.ctx.hasProcesses(c.unit)) return false;
+  c.ctx.watchProcessesGone(c.unit);
+  return true;
 }

@@ -155,3 +155,24 @@ export function spawnFailed(c: Svc, execId: ExecId, message: string): void {
     SPAWN_FAILED[r.state]?.(c);
   }
 }
+
+/**
+ * The unit's last process ended. A signal state that only waited for leftover processes (its
+ * main and control processes were already gone) moves on, as systemd does on "cgroup empty".
+ */
+export function processesGone(c: Svc): void {
+  if (c.r.main !== null || c.r.control !== null) return;
+  LEFTOVERS_GONE[c.r.state]?.(c);
+}
+
+const toStopPostAfterLeftovers = (c: Svc): void => enterStopPost(c, 'success');
+const toDeadAfterLeftovers = (c: Svc): void => enterDead(c, 'success', { restartAllowed: true });
+
+const LEFTOVERS_GONE: Partial<Record<ServiceState, (c: Svc) => void>> = {
+  'stop-sigterm': toStopPostAfterLeftovers,
+  'stop-sigkill': toStopPostAfterLeftovers,
+  'stop-watchdog': toStopPostAfterLeftovers,
+  'final-sigterm': toDeadAfterLeftovers,
+  'final-sigkill': toDeadAfterLeftovers,
+  'final-watchdog': toDeadAfterLeftovers,
+};

@@ -5,7 +5,7 @@ import type { ServiceConfig } from '../unit-file/config.ts';
 import type { UnitContext, UnitTypeOps, UnitView } from './index.ts';
 import { PIDFILE_TIMER, STATE_TIMER, WATCHDOG_TIMER, runControlList, setState, type Svc } from './service-core.ts';
 import { enterCondition, enterDead, enterRunning, enterSignal, enterStop, failSpawn, pidFilePoll } from './service-enter.ts';
-import { processExited, processStarted, spawnFailed } from './service-events.ts';
+import { processExited, processesGone, processStarted, spawnFailed } from './service-events.ts';
 import { handleNotify } from './service-notify.ts';
 import { serviceProperties, serviceStatus } from './service-properties.ts';
 import { initRuntime, resetForStart, type ServiceRuntime } from './service-runtime.ts';
@@ -82,6 +82,7 @@ export const serviceType: UnitTypeOps<ServiceRuntime> = {
   processStarted: (ctx, unit, r, execId, pid) => processStarted(svc(ctx, unit, r), execId, pid),
   processExited: (ctx, unit, r, execId, code, status) => processExited(svc(ctx, unit, r), execId, code, status),
   spawnFailed: (ctx, unit, r, execId, message) => spawnFailed(svc(ctx, unit, r), execId, message),
+  processesGone: (ctx, unit, r) => processesGone(svc(ctx, unit, r)),
   timerFired(ctx, unit, r, key) {
     const c = svc(ctx, unit, r);
     if (key === STATE_TIMER) stateTimerFired(c);

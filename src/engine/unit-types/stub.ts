@@ -19,6 +19,7 @@ export const stubType: UnitTypeOps<null> = {
   processExited: () => {},
   spawnFailed: () => {},
   timerFired: () => {},
+  processesGone: () => {},
   notify: () => {},
   kill: () => ok(0),
   resetFailed: () => {},

@@ -35,6 +35,7 @@ export const targetType: UnitTypeOps<TargetRuntime> = {
   processExited: () => {},
   spawnFailed: () => {},
   timerFired: () => {},
+  processesGone: () => {},
   notify: () => {},
   kill: () => ok(0),
   resetFailed: () => {},

@@ -2,7 +2,8 @@
 // tested elsewhere), an input collector with waiting, and a log that captures records.
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { EnqueueResult, JobDetails, JobSummary, ReloadReport, UnitStatus, UnitSummary } from '../../../src/engine/api.ts';
+import type { DependencyNode, EnqueueResult, JobDetails, JobSummary, ReloadReport, SystemStateReport, UnitStatus, UnitSummary } from '../../../src/engine/api.ts';
+import type { UnitFileEntry, UnitFilesOp, UnitFilesReply, UnitFileText } from '../../../src/engine/api.ts';
 import { ok, type Result } from '../../../src/engine/errors.ts';
 import type { Input } from '../../../src/engine/inputs.ts';
 import type { EnqueueRequest, ManagerApi, RequestContext } from '../../../src/engine/manager-api.ts';
@@ -49,6 +50,17 @@ export class StubManager implements ManagerApi {
   startDefaultTarget(): void { this.record('startDefaultTarget', [], () => {}); }
   beginShutdown(): void { this.record('beginShutdown', [], () => {}); }
   isIdle(): boolean { return true; }
+  unitDependencies(unit: string, options: { reverse: boolean; all: boolean }): Result<DependencyNode> {
+    return this.record('unitDependencies', [unit, options], () => ok({ unit, activeState: 'inactive', cycle: false, children: [] }));
+  }
+  systemState(): SystemStateReport { return this.record('systemState', [], () => ({ state: 'running', units: 0, failedUnits: 0, jobs: 0, unitPath: [] })); }
+  showEnvironment(): string[] { return this.record('showEnvironment', [], () => ['PATH=/bin']); }
+  setEnvironment(assignments: readonly string[]): Result<void> { return this.record('setEnvironment', [assignments], () => ok(undefined)); }
+  unsetEnvironment(names: readonly string[]): Result<void> { return this.record('unsetEnvironment', [names], () => ok(undefined)); }
+  planUnitFiles(op: UnitFilesOp, units: readonly string[]): Result<UnitFilesReply> { return this.record('planUnitFiles', [op, units], () => ok({ changes: [], noInstallInfo: false })); }
+  unitFileState(unit: string): Result<string> { return this.record('unitFileState', [unit], () => ok('enabled')); }
+  listUnitFiles(): UnitFileEntry[] { return this.record('listUnitFiles', [], () => []); }
+  unitFileText(unit: string): Result<UnitFileText> { return this.record('unitFileText', [unit], () => ok({ unit, files: [], masked: false, needDaemonReload: false })); }
 }
 
 /** Collects pushed inputs; `until` waits (generously) for one matching. */

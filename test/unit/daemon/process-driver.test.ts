@@ -113,7 +113,7 @@ test('stdout and stderr lines reach the unit log; file:/append: and null are hon
   assert.ok(!records.some((r) => r['msg'] === 'gone'));
 });
 
-test('signal() reaches the whole process group: no grandchild survives', async () => {
+test('signal() reaches the leader only, or with wholeUnit the whole process group: no grandchild survives', async () => {
   const marker = join(dir, 'tree-ready');
   const id = sh(`sleep 300 & sleep 301 & touch ${marker}; wait`);
   assert.ok(await waitFor(() => { try { readFileSync(marker); return true; } catch { return false; } }));
@@ -121,8 +121,11 @@ test('signal() reaches the whole process group: no grandchild survives', async (
   assert.ok(start?.kind === 'ProcessStarted');
   assert.equal(groupMembers(start.pid).length, 3);
   assert.equal(driver.hasProcesses('test.service'), true);
+  // Without wholeUnit only the command's own process is signalled (KillMode=mixed/process).
   assert.equal(driver.signal({ unit: 'test.service', signal: 15, execIds: [id], wholeUnit: false }), 1);
   assert.equal((await inputs.exitOf(id)).code, 'killed');
+  assert.ok(await waitFor(() => groupMembers(start.pid).length === 2), `members: ${groupMembers(start.pid)}`);
+  assert.equal(driver.signal({ unit: 'test.service', signal: 15, execIds: [id], wholeUnit: true }), 1);
   assert.ok(await waitFor(() => groupMembers(start.pid).length === 0), `survivors: ${groupMembers(start.pid)}`);
   assert.ok(await waitFor(() => !driver.hasProcesses('test.service')));
   assert.equal(driver.signal({ unit: 'test.service', signal: 15, execIds: [id], wholeUnit: true }), 0, 'nothing left to signal');
@@ -134,6 +137,16 @@ test('processes left behind by an exited leader are found and killed with wholeU
   assert.equal(driver.hasProcesses('left.service'), true, 'the backgrounded sleep is still in the group');
   assert.equal(driver.signal({ unit: 'left.service', signal: 9, execIds: [], wholeUnit: true }), 1);
   assert.ok(await waitFor(() => !driver.hasProcesses('left.service')));
+});
+
+test('watchProcessesGone() reports the end of the unit\'s last process (cgroup empty)', async () => {
+  const id = sh('sleep 2 & exit 0', { unit: 'empty.service' });
+  assert.equal((await inputs.exitOf(id)).status, 0);
+  assert.equal(driver.hasProcesses('empty.service'), true);
+  driver.watchProcessesGone('empty.service');
+  const gone = await inputs.until((i) => i.kind === 'UnitProcessesGone' && i.unit === 'empty.service');
+  assert.equal(gone.kind, 'UnitProcessesGone');
+  assert.equal(driver.hasProcesses('empty.service'), false);
 });
 
 test('adopt() watches a double-forked daemon and reports its real exit (we are a subreaper)', async () => {

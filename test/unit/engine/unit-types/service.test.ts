@@ -842,3 +842,27 @@ test('Type=dbus is started like simple (SKIP-OK)', () => {
   h.start();
   assert.equal(h.sub, 'running');
 });
+
+test('a stop that waits only for leftover processes moves on when the last one ends (cgroup empty)', () => {
+  const h = make({ execStart: ['/bin/daemon'] });
+  h.start();
+  h.started('main');
+  h.ctx.leftovers = true;
+  h.stop();
+  assert.equal(h.sub, 'stop-sigterm');
+  h.exit('main', 'killed', 15);
+  assert.equal(h.sub, 'stop-sigterm', 'a grandchild is still alive: keep waiting');
+  assert.ok(h.ctx.emptyWatches > 0, 'asked to hear when the unit is empty');
+  h.ctx.leftovers = false;
+  serviceType.processesGone(h.ctx, h.unit, h.r);
+  assert.equal(h.sub, 'dead');
+  assert.equal(h.r.result, 'success');
+});
+
+test('processes gone while the main process still runs changes nothing', () => {
+  const h = make({ execStart: ['/bin/daemon'] });
+  h.start();
+  h.started('main');
+  serviceType.processesGone(h.ctx, h.unit, h.r);
+  assert.equal(h.sub, 'running');
+});

@@ -1,0 +1,94 @@
+// The engine benchmark (issue: job engine performance): the real Manager with in-memory ports and
+// a driver whose processes start at once. For N units in a random graph (Wants=/Requires=/After=,
+// fan-out about 5) it times loading the closure, building and applying the transaction of a
+// target that pulls in all of them, and running every job to completion.
+import { Manager } from '../src/engine/manager.ts';
+import type { Input } from '../src/engine/inputs.ts';
+import type { Ports } from '../src/engine/ports.ts';
+import { MemFs } from '../test/fixtures/mem-fs.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const UNITS = '/etc/systemd/system';
+/** The daemon's built-in targets (services depend on sysinit.target and basic.target). */
+const BUILTIN = '/usr/share/unitd/units';
+const BUILTIN_FILES: Record<string, string> = (() => {
+  const dir = join(import.meta.dirname, '../share/units');
+  return Object.fromEntries(readdirSync(dir).map((n) => [`${BUILTIN}/${n}`, readFileSync(join(dir, n), 'utf8')]));
+})();
+
+/** A deterministic PRNG (mulberry32), so every run measures the same graph. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Unit i pulls in its five children 5i+1…5i+5 (Wants=, one in four Requires=), so the target's
+ * closure is every unit; about one random After= per unit points at a higher index (acyclic).
+ */
+export function randomGraph(n: number, seed = 1): Record<string, string> {
+  const r = rng(seed);
+  const files: Record<string, string> = {};
+  const name = (i: number): string => `u${i}.service`;
+  files[`${UNITS}/all.target`] = `[Unit]\nWants=${name(0)}\n`;
+  for (let i = 0; i < n; i++) {
+    const wants: string[] = [];
+    const requires: string[] = [];
+    for (let c = 5 * i + 1; c <= 5 * i + 5 && c < n; c++) (r() < 0.25 ? requires : wants).push(name(c));
+    const after: string[] = [];
+    if (i + 1 < n && r() < 0.9) after.push(name(i + 1 + Math.floor(r() * (n - i - 1))));
+    files[`${UNITS}/${name(i)}`] = `[Unit]\n${wants.length ? `Wants=${wants.join(' ')}\n` : ''}${requires.length ? `Requires=${requires.join(' ')}\n` : ''}${after.length ? `After=${after.join(' ')}\n` : ''}[Service]\nExecStart=/bin/true-daemon\n`;
+  }
+  return files;
+}
+
+export interface Figures { n: number; loadMs: number; applyMs: number; runMs: number; jobs: number; active: number }
+
+export function benchOnce(n: number, seed = 1): Figures {
+  const fs = new MemFs({ ...BUILTIN_FILES, ...randomGraph(n, seed), '/bin/true-daemon': '' });
+  const inbox: Input[] = [];
+  let pid = 100;
+  let now = 0;
+  const ports: Ports = {
+    clock: { now: () => now, realtime: () => now },
+    timers: { arm: () => {}, cancel: () => {} },
+    processes: {
+      spawn: (req) => { inbox.push({ kind: 'ProcessStarted', execId: req.execId, pid: pid++ }); },
+      signal: () => 0, adopt: () => {}, hasProcesses: () => true, watchProcessesGone: () => {},
+    },
+    events: { emit: () => {} },
+    fs,
+    host: {
+      hostname: 'bench', machineId: '0'.repeat(32), bootId: '1'.repeat(32), kernelRelease: '6.1.0', architecture: 'x86-64',
+      userName: 'root', uid: 0, groupName: 'root', gid: 0, home: '/root', shell: '/bin/sh', runtimeDir: '/run', environment: {},
+    },
+    newInvocationId: () => '0'.repeat(32),
+  };
+  const m = new Manager(ports, { unitPath: [UNITS, BUILTIN] });
+  const who = { client: 'bench', pid: 1, uid: 0 };
+  const t0 = performance.now();
+  const dry = m.enqueue({ unit: 'all.target', type: 'start', mode: 'replace', dryRun: true }, who);
+  const t1 = performance.now();
+  if (!dry.ok) throw new Error(dry.error.message);
+  const r = m.enqueue({ unit: 'all.target', type: 'start', mode: 'replace' }, who);
+  const t2 = performance.now();
+  if (!r.ok) throw new Error(r.error.message);
+  const jobs = r.value.jobs.length;
+  for (;;) {
+    if (inbox.length > 0) { for (const input of inbox.splice(0)) m.handle(input); continue; }
+    if (m.hasQueuedJobs()) { m.dispatch(); continue; }
+    break;
+  }
+  const t3 = performance.now();
+  now += 1;
+  const active = m.listUnits({ all: false }).filter((u) => u.activeState === 'active').length;
+  if (m.listJobs().length !== 0) throw new Error(`${m.listJobs().length} jobs left`);
+  return { n, loadMs: t1 - t0, applyMs: t2 - t1, runMs: t3 - t2, jobs, active };
+}

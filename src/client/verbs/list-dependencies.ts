@@ -1,0 +1,37 @@
+// `list-dependencies [UNIT…]` (default default.target): the dependency tree of each unit, with
+// --reverse, --all (descend into every unit, not only targets), --plain, --output=json.
+import type { DependencyNode } from '../../engine/api.ts';
+import { EXIT } from '../exit-codes.ts';
+import { printJson, wantsJson } from '../json-output.ts';
+import { styleOf } from '../terminal.ts';
+import { dependencyTreeLines } from '../tree-format.ts';
+import { expandNames } from '../unit-names.ts';
+import type { Verb } from './verb.ts';
+
+const listDependencies: Verb = {
+  minArgs: 0,
+  pager: true,
+  async run(ctx, args) {
+    const o = ctx.options;
+    const trees: DependencyNode[] = [];
+    for (const unit of await expandNames(ctx, args.length > 0 ? args : ['default.target'])) {
+      try {
+        trees.push(await ctx.rpc.call('ListUnitDependencies', { unit, reverse: o.reverse, all: o.all }));
+      } catch (err) {
+        ctx.io.err(`Failed to list dependencies of ${unit}: ${(err as Error).message}`);
+        return EXIT.failure;
+      }
+    }
+    if (wantsJson(o.output)) {
+      printJson(ctx, trees);
+      return EXIT.success;
+    }
+    const format = { plain: o.plain, style: styleOf(ctx.io), columns: o.full ? null : ctx.io.columns ?? null };
+    trees.forEach((t, i) => {
+      if (i > 0) ctx.io.out('');
+      for (const line of dependencyTreeLines(t, format)) ctx.io.out(line);
+    });
+    return EXIT.success;
+  },
+};
+export default listDependencies;

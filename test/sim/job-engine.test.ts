@@ -1,0 +1,108 @@
+// The job engine's less travelled paths in virtual time: job timeouts (JobTimeoutSec=,
+// JobRunningTimeoutSec=), the rate limit of the continuous checks (01 §7), and the causes that
+// JobRemoved and GetJob report once a job has ended.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Sim } from './harness.ts';
+
+const U = '/etc/systemd/system';
+const svc = (body: string, unit = ''): string => `[Unit]\n${unit}\n[Service]\n${body}\n`;
+
+function jobOf(r: ReturnType<Sim['enqueue']>): number {
+  assert.ok(r.ok, r.ok ? '' : r.error.message);
+  return r.value.job;
+}
+
+const removed = (sim: Sim, id: number) => sim.events.find((e) => e.kind === 'JobRemoved' && e.job.id === id);
+
+test('JobTimeoutSec= ends the start job with result timeout, starts OnFailure= units, and the unit goes on starting', () => {
+  const sim = new Sim({ files: {
+    [`${U}/slow.service`]: svc('ExecStartPre=/sim/run exit=5\nExecStart=/sim/run', 'JobTimeoutSec=1\nOnFailure=rescue.service'),
+    [`${U}/rescue.service`]: svc('Type=oneshot\nRemainAfterExit=yes\nExecStart=/sim/run exit=0'),
+  } });
+  const job = jobOf(sim.enqueue('slow.service', 'start'));
+  sim.runFor(0.9);
+  assert.equal(sim.jobResult(job), undefined);
+  sim.runFor(0.2);
+  assert.equal(sim.jobResult(job), 'timeout');
+  const e = removed(sim, job);
+  assert.ok(e?.kind === 'JobRemoved');
+  assert.equal(e.cause.kind, 'timeout');
+  assert.equal(e.cause.text, 'timed out after 1s (JobTimeoutSec=1s)');
+  const details = sim.manager.getJob(job);
+  assert.ok(details.ok);
+  assert.equal(details.value.result, 'timeout');
+  assert.equal(details.value.cause?.text, 'timed out after 1s (JobTimeoutSec=1s)');
+  sim.runFor(0.1);
+  assert.equal(sim.state('rescue.service'), 'active/exited/success');
+  assert.equal(sim.state('slow.service'), 'activating/start-pre/success');
+  sim.runFor(5);
+  assert.equal(sim.state('slow.service'), 'active/running/success');
+});
+
+test('JobRunningTimeoutSec= counts only from when the job starts running', () => {
+  const sim = new Sim({ files: {
+    [`${U}/first.service`]: svc('ExecStartPre=/sim/run exit=3\nExecStart=/sim/run'),
+    [`${U}/second.service`]: svc('ExecStartPre=/sim/run exit=5\nExecStart=/sim/run', 'Wants=first.service\nAfter=first.service\nJobRunningTimeoutSec=1'),
+  } });
+  const job = jobOf(sim.enqueue('second.service', 'start'));
+  sim.runFor(3.9);
+  assert.equal(sim.jobResult(job), undefined, 'the job waited 3 s for first.service, which does not count');
+  sim.runFor(0.2);
+  assert.equal(sim.jobResult(job), 'timeout');
+  const e = removed(sim, job);
+  assert.ok(e?.kind === 'JobRemoved');
+  assert.equal(e.cause.text, 'timed out after 1s (JobRunningTimeoutSec=1s)');
+});
+
+test('the Upholds= check starts a unit at most 16 times in 10 s, then retries when the window ends', () => {
+  const sim = new Sim({ files: {
+    [`${U}/keeper.service`]: svc('ExecStart=/sim/run', 'Upholds=quitter.service'),
+    [`${U}/quitter.service`]: svc('ExecStart=/sim/run exit=0', 'StartLimitIntervalSec=0'),
+  } });
+  jobOf(sim.enqueue('keeper.service', 'start'));
+  const starts = (): number => sim.spawned.filter((r) => r.unit === 'quitter.service').length;
+  sim.runFor(9);
+  assert.equal(starts(), 17, "the start pulled in by keeper (Upholds= pulls like Wants=), then 16 by the check");
+  const warnings = sim.events.filter((e) => e.kind === 'Log' && e.unit === 'quitter.service' && /tried this too often recently/.test(e.message));
+  assert.equal(warnings.length, 1);
+  sim.runFor(2);
+  assert.equal(starts(), 33, 'after the window the check runs again, limited once more');
+});
+
+test('a job canceled by a client and a job ended by a conflict explain themselves, also after they ended', () => {
+  const sim = new Sim({ files: {
+    [`${U}/slow.service`]: svc('ExecStartPre=/sim/run exit=5\nExecStart=/sim/run'),
+    [`${U}/a.service`]: svc('ExecStartPre=/sim/run exit=5\nExecStart=/sim/run'),
+    [`${U}/b.service`]: svc('ExecStart=/sim/run', 'Conflicts=a.service'),
+  } });
+  const slow = jobOf(sim.enqueue('slow.service', 'start'));
+  sim.runFor(0.1);
+  assert.ok(sim.manager.cancelJob(slow, { client: 'unitctl', pid: 77, uid: 0 }).ok);
+  const c = sim.manager.getJob(slow);
+  assert.ok(c.ok);
+  assert.equal(c.value.result, 'canceled');
+  assert.deepEqual([c.value.cause?.kind, c.value.cause?.text], ['canceled-by-client', 'canceled by unitctl (pid 77)']);
+  const a = jobOf(sim.enqueue('a.service', 'start'));
+  sim.runFor(0.1);
+  const b = jobOf(sim.enqueue('b.service', 'start'));
+  const r = sim.manager.getJob(a);
+  assert.ok(r.ok);
+  assert.equal(r.value.result, 'canceled');
+  assert.equal(r.value.cause?.kind, 'replaced');
+  assert.match(r.value.cause?.text ?? '', new RegExp(`^replaced by stop job \\d+ for a\\.service \\(pulled in by start job ${b} for b\\.service via Conflicts=\\)$`));
+  assert.equal(sim.manager.getJob(9999).ok, false);
+});
+
+test('a unit bound to a unit that went inactive is stopped, and its stop job names the reason', () => {
+  const sim = new Sim({ files: {
+    [`${U}/db.service`]: svc('ExecStart=/sim/run exit=2'),
+    [`${U}/app.service`]: svc('ExecStart=/sim/run', 'BindsTo=db.service\nAfter=db.service'),
+  } });
+  jobOf(sim.enqueue('app.service', 'start'));
+  sim.runFor(3);
+  assert.equal(sim.state('app.service'), 'inactive/dead/success');
+  const stop = sim.events.find((e) => e.kind === 'JobNew' && e.job.unit === 'app.service' && e.job.type === 'stop');
+  assert.ok(stop?.kind === 'JobNew');
+  assert.deepEqual(stop.job.origin, { kind: 'dependency', unit: 'db.service', dependency: 'BindsTo=/PropagatesStopTo=', job: null, jobType: 'stop' });
+});

@@ -1,0 +1,114 @@
+// The execution environment with real processes: User=/Group= with the user's and the extra
+// supplementary groups, UMask=, Nice=, Limit*= (through the setpriv/nice/prlimit exec chain),
+// and the pure pieces: the chain builder and identity resolution.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { userGroups } from '../../../src/daemon/accounts.ts';
+import { wrapExec } from '../../../src/daemon/exec-wrap.ts';
+import { NotifyReceiver } from '../../../src/daemon/notify.ts';
+import { NodeProcessDriver } from '../../../src/daemon/process-driver.ts';
+import { resolveIdentity } from '../../../src/daemon/process-exec.ts';
+import type { SpawnRequest } from '../../../src/engine/ports.ts';
+import { captureLog, Inputs } from './helpers.ts';
+
+const isRoot = process.getuid?.() === 0;
+const dir = mkdtempSync(join(tmpdir(), 'unitd-exec-'));
+const inputs = new Inputs();
+const { dl } = captureLog();
+const notify = new NotifyReceiver({ dir: join(dir, 'notify'), push: inputs.push, onError: () => {} });
+const driver = new NodeProcessDriver({ push: inputs.push, log: dl, notify, reaper: null, home: '/' });
+let nextExec = 1;
+after(() => { driver.killAll(); driver.close(); notify.closeAll(); rmSync(dir, { recursive: true, force: true }); });
+
+const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const base: SpawnRequest = {
+  execId: 0, unit: 'x.service', role: 'main', path: '/bin/sh', argv: ['/bin/sh'], env: { PATH }, cwd: '/', cwdOptional: false,
+  user: null, group: null, supplementaryGroups: [], umask: null, nice: null, limits: {}, stdin: 'null', stdout: 'journal',
+  stderr: 'inherit', syslogIdentifier: 'x', notify: false, fds: [],
+};
+
+/** Runs `script` with `extra` settings; returns its exit status and what it wrote to a file. */
+async function run(script: string, extra: Partial<SpawnRequest> = {}): Promise<{ status: number; out: string }> {
+  const execId = nextExec++;
+  const file = join(dir, `out-${execId}`);
+  writeFileSync(file, '');
+  driver.spawn({ ...base, execId, argv: ['/bin/sh', '-c', script], stdout: `file:${file}`, ...extra });
+  const exit = await inputs.exitOf(execId);
+  return { status: exit.status, out: readFileSync(file, 'utf8') };
+}
+
+const TOOLS = { prlimit: '/usr/bin/prlimit', nice: '/usr/bin/nice', setpriv: '/usr/bin/setpriv' };
+const wrap = (o: Partial<Parameters<typeof wrapExec>[0]>) =>
+  wrapExec({ file: '/bin/x', args: ['a'], identity: null, nice: null, currentNice: 0, limits: {}, ...o }, TOOLS);
+
+test('wrapExec: nothing to apply means no wrapper; each setting adds exactly its link', () => {
+  assert.deepEqual(wrap({}), { ok: true, value: { file: '/bin/x', args: ['a'], wrapped: false, fallbackIdentity: null } });
+  const all = wrap({ identity: { uid: 5, gid: 6, groups: [6, 7] }, nice: 3, limits: { NOFILE: { soft: 10, hard: Infinity } } });
+  assert.ok(all.ok);
+  assert.deepEqual([all.value.file, ...all.value.args], [
+    '/usr/bin/prlimit', '--nofile=10:unlimited', '--', '/usr/bin/nice', '-n', '3', '--',
+    '/usr/bin/setpriv', '--reuid', '5', '--regid', '6', '--groups', '6,7', '--', '/bin/x', 'a',
+  ]);
+  const cleared = wrap({ identity: { uid: null, gid: 6, groups: [] } });
+  assert.ok(cleared.ok && cleared.value.args.includes('--clear-groups'));
+  const kept = wrap({ identity: { uid: null, gid: 6, groups: null } });
+  assert.ok(kept.ok && kept.value.args.includes('--keep-groups'));
+  assert.equal(wrap({ nice: 0 }).ok && (wrap({ nice: 0 }) as { value: { wrapped: boolean } }).value.wrapped, false);
+  const noTool = wrapExec({ file: '/bin/x', args: [], identity: null, nice: null, currentNice: 0, limits: { CORE: { soft: 0, hard: 0 } } }, { ...TOOLS, prlimit: null });
+  assert.deepEqual(noTool.ok ? null : noTool.status, 205);
+  const noSetpriv = wrapExec({ file: '/bin/x', args: [], identity: { uid: 1, gid: 1, groups: [] }, nice: null, currentNice: 0, limits: {} }, { ...TOOLS, setpriv: null });
+  assert.ok(noSetpriv.ok && !noSetpriv.value.wrapped && noSetpriv.value.fallbackIdentity?.uid === 1);
+});
+
+test('userGroups is initgroups: the primary gid plus every group listing the user', () => {
+  const file = join(dir, 'group');
+  writeFileSync(file, 'root:x:0:\nstaff:x:50:alice,bob\nusers:x:100:bob\nwheel:x:10:alice\n');
+  assert.deepEqual(userGroups('alice', 1000, file).sort((a, b) => a - b), [10, 50, 1000]);
+  assert.deepEqual(userGroups('carol', 7, file), [7]);
+});
+
+test('resolveIdentity: unknown users/groups are 217/216; an unprivileged manager may only be itself', () => {
+  const self = { uid: 1234, gid: 1234, nice: 0, tools: TOOLS };
+  const r = (o: Partial<SpawnRequest>, s = self) => resolveIdentity({ ...base, ...o }, s);
+  assert.deepEqual(r({ user: 'no-such-user-xyz' }).ok ? null : (r({ user: 'no-such-user-xyz' }) as { status: number }).status, 217);
+  assert.equal((r({ group: 'no-such-group-xyz' }) as { status: number }).status, 216);
+  assert.equal((r({ supplementaryGroups: ['no-such-group-xyz'] }) as { status: number }).status, 216);
+  assert.deepEqual(r({ user: '1234' }), { ok: true, value: null, home: '/' });
+  assert.equal((r({ user: '0' }) as { status: number }).status, 217);
+  const root = r({ user: 'nobody', supplementaryGroups: ['users'] }, { ...self, uid: 0, gid: 0 });
+  assert.ok(root.ok && root.value);
+  assert.equal(root.value.uid, 65534);
+  assert.ok(root.value.groups?.includes(100) && root.value.groups.includes(root.value.gid!));
+});
+
+test('UMask= is what the service sees; the daemon keeps its own', async () => {
+  const before = process.umask();
+  const r = await run('umask', { umask: 0o077 });
+  assert.equal(r.out.trim(), '0077');
+  assert.equal(process.umask(), before);
+});
+
+test('Limit*= are applied (soft and hard), Nice= is absolute', async () => {
+  const r = await run('ulimit -Sn; ulimit -Hn; cut -d" " -f19 /proc/self/stat', { limits: { NOFILE: { soft: 123, hard: 456 } }, nice: 7 });
+  assert.equal(r.status, 0);
+  assert.deepEqual(r.out.trim().split('\n'), ['123', '456', '7']);
+});
+
+test('User= gets the uid, the primary gid and the user\'s groups plus SupplementaryGroups= (root only)', { skip: !isRoot && 'needs root' }, async () => {
+  const r = await run('grep -E "^(Uid|Gid|Groups):" /proc/self/status', { user: 'nobody', supplementaryGroups: ['users', 'staff'] });
+  assert.equal(r.status, 0, r.out);
+  const field = (k: string) => r.out.split('\n').find((l) => l.startsWith(`${k}:`))!.split(/\s+/).slice(1).filter(Boolean);
+  assert.deepEqual(field('Uid'), ['65534', '65534', '65534', '65534']);
+  assert.deepEqual(field('Gid'), ['65534', '65534', '65534', '65534']);
+  assert.deepEqual(field('Groups').map(Number).sort((a, b) => a - b), [50, 100, 65534]);
+});
+
+test('Group= alone changes the gid; the unknown user is still 217 with no process started', { skip: !isRoot && 'needs root' }, async () => {
+  const r = await run('id -g; id -u', { group: 'users' });
+  assert.deepEqual(r.out.trim().split('\n'), ['100', '0']);
+  const bad = await run('true', { user: 'no-such-user-xyz' });
+  assert.equal(bad.status, 217);
+});
