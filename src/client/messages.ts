@@ -4,20 +4,27 @@ import type { JobResult } from '../engine/types.ts';
 
 type Render = (unit: string, program: string) => string;
 
+/** The command that shows logs: `unitctl logs [UNIT]`, or journalctl's `-xe[u UNIT]` when run as
+ * systemctl, as systemd prints it (an image built for systemd has our journalctl stand-in or none). */
+export const logsCommand = (program: string, unitq?: string): string =>
+  program === 'systemctl'
+    ? (unitq === undefined ? 'journalctl -xe' : `journalctl -xeu ${unitq}`)
+    : (unitq === undefined ? `${program} logs` : `${program} logs ${unitq}`);
+
 /** Per job result: the line printed when a job ends that way, or null for success (06 §4). */
 export const JOB_RESULT_MESSAGES = {
   done: null,
   skipped: null,
   canceled: (u) => `Job for ${u} canceled.`,
   timeout: (u) => `Job for ${u} timed out.`,
-  dependency: (u, p) => `A dependency job for ${u} failed. See '${p} logs' for details.`,
+  dependency: (u, p) => `A dependency job for ${u} failed. See '${logsCommand(p)}' for details.`,
   invalid: (u) => `${u} is not active, cannot reload.`,
   assert: (u) => `Assertion failed on job for ${u}.`,
   unsupported: (u) => `Operation on or unit type of ${u} not supported on this system.`,
   collected: (u) => `Queued job for ${u} was garbage collected.`,
   once: (u) => `Unit ${u} was started already once and can't be started again.`,
   frozen: (u) => `Cannot perform operation on frozen unit ${u}.`,
-  failed: (_u, p) => `Job failed. See "${p} logs" for details.`,   // non-service units; services: failedServiceLines
+  failed: (_u, p) => `Job failed. See "${logsCommand(p)}" for details.`,   // non-service units; services: failedServiceLines
 } as const satisfies Record<JobResult, Render | null>;
 
 export const isJobSuccess = (result: string): boolean => result === 'done' || result === 'skipped';
@@ -53,7 +60,7 @@ export function failedServiceLines(unit: string, result: string | null, program:
   const why = result !== null && Object.hasOwn(SERVICE_RESULT_EXPLANATIONS, result) ? SERVICE_RESULT_EXPLANATIONS[result] : undefined;
   const lines = [
     why ? `Job for ${unit} failed because ${why}.` : `Job for ${unit} failed.`,
-    `See "${program} status ${q}" and "${program} logs ${q}" for details.`,
+    `See "${program} status ${q}" and "${logsCommand(program, q)}" for details.`,
   ];
   if (result === 'start-limit-hit') {
     lines.push(`To force a start use "${program} reset-failed ${q}"`, `followed by "${program} start ${q}" again.`);

@@ -1,6 +1,6 @@
-// The unit-file verbs' shared client side (04 §10, 06 §9): one RPC call for all names, then
-// systemctl's lines for each change on stderr, the no-[Install] notice, and --now through
-// the ordinary job path (enqueue.ts).
+// The unit-file verbs' shared client side (04 §10, 06 §9): one RPC call for all names (with
+// --runtime/--force; link sends absolute paths), then systemctl's lines for each change on
+// stderr, the no-[Install] notice, and --now through the ordinary job path (enqueue.ts).
 import type { UnitFileChange, UnitFilesOp, UnitFilesReply } from '../engine/api.ts';
 import type { Context, Io } from './context.ts';
 import { printError } from './context.ts';
@@ -8,6 +8,7 @@ import { runJobVerb } from './enqueue.ts';
 import { EXIT } from './exit-codes.ts';
 import { RpcError } from './rpc-client.ts';
 import { mangleName } from './unit-names.ts';
+import { resolve as resolvePath } from 'node:path';
 
 /** systemd draws → and • unless the locale is plain C/POSIX (its is_locale_utf8()). */
 export function isUtf8Locale(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -48,14 +49,14 @@ export function noInstallInfoLines(utf8: boolean): string[] {
 
 const METHOD = {
   enable: 'EnableUnitFiles', disable: 'DisableUnitFiles', reenable: 'ReenableUnitFiles',
-  mask: 'MaskUnitFiles', unmask: 'UnmaskUnitFiles', preset: 'PresetUnitFiles',
+  mask: 'MaskUnitFiles', unmask: 'UnmaskUnitFiles', preset: 'PresetUnitFiles', link: 'LinkUnitFiles',
 } as const satisfies Record<UnitFilesOp, string>;
 
 /** What --now does after the files changed: start (enable, reenable, preset), stop (disable, mask). */
 const NOW = {
   enable: { request: 'start', word: 'start' }, reenable: { request: 'restart', word: 'restart' },
   preset: { request: 'start', word: 'start' }, disable: { request: 'stop', word: 'stop' },
-  mask: { request: 'stop', word: 'stop' }, unmask: null,
+  mask: { request: 'stop', word: 'stop' }, unmask: null, link: null,
 } as const satisfies Record<UnitFilesOp, { request: 'start' | 'stop' | 'restart'; word: string } | null>;
 
 function printReply(io: Io, op: UnitFilesOp, r: UnitFilesReply, quiet: boolean): void {
@@ -65,10 +66,14 @@ function printReply(io: Io, op: UnitFilesOp, r: UnitFilesReply, quiet: boolean):
 }
 
 export async function runUnitFileVerb(ctx: Context, op: UnitFilesOp, args: readonly string[]): Promise<number> {
-  const units = args.map((a) => mangleName(a));
+  // link names files, made absolute against the client's directory as systemctl does.
+  const units = op === 'link' ? args.map((a) => resolvePath(a)) : args.map((a) => mangleName(a));
+  const flags = { ...(ctx.options.runtime ? { runtime: true } : {}), ...(ctx.options.force ? { force: true } : {}) };
   let reply: UnitFilesReply;
   try {
-    reply = await ctx.rpc.call(METHOD[op], { units });
+    reply = op === 'link'
+      ? await ctx.rpc.call('LinkUnitFiles', { files: units, ...flags })
+      : await ctx.rpc.call(METHOD[op], { units, ...flags });
   } catch (err) {
     if (!(err instanceof RpcError)) throw err;
     printError(ctx.io, err.errorName === 'InvalidArgs' && err.message.startsWith('Failed to') ? err.message : `Failed to ${op} unit: ${err.message}`);

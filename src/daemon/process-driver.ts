@@ -108,6 +108,7 @@ export class NodeProcessDriver implements ProcessDriver {
       this.pollers.delete(execId);
       this.o.reaper?.unwatch(pid);
       this.execs.delete(execId);
+      this.o.notify.drain(); // notifications sent before the exit are handled before it
       this.o.push({ kind: 'ProcessExited', execId, code, status });
     };
     this.o.reaper?.watch(pid, (s) => setImmediate(() => finish(s.code, s.status)));
@@ -244,6 +245,7 @@ export class NodeProcessDriver implements ProcessDriver {
       if (settled) return;
       settled = true;
       this.execs.delete(execId);
+      this.o.notify.drain(); // notifications sent before the exit are handled before it
       this.o.push(code !== null
         ? { kind: 'ProcessExited', execId, code: 'exited', status: code }
         : { kind: 'ProcessExited', execId, code: 'killed', status: signalNumber(signal) });

@@ -4,7 +4,7 @@ import { JSONRPCErrorException } from 'json-rpc-2.0';
 import { PROTOCOL_VERSION, type ProcessInfo, type UnitStatus, type LogEntry, type MethodName, type Params, type ReloadReport, type Reply, type SignalName, type Signals } from '../engine/api.ts';
 import { busErrorName, ERRORS, type Result, type UnitdError } from '../engine/errors.ts';
 import type { ManagerApi, RequestContext } from '../engine/manager-api.ts';
-import type { UnitFilesOp, UnitFilesReply } from '../engine/api.ts';
+import type { UnitFilesFlags, UnitFilesOp, UnitFilesReply } from '../engine/api.ts';
 import { applyInstallPlan } from './install-files.ts';
 import { JOB_MODES, REQUEST_TYPES, type UnitName } from '../engine/types.ts';
 
@@ -112,14 +112,22 @@ async function withProcesses(d: MethodDeps, st: UnitStatus): Promise<UnitStatus>
 
 const PRESET_MODES = ['full', 'enable-only', 'disable-only'] as const;
 
-function unitList(p: Record<string, unknown>): { units: string[] } | string {
+function unitList(p: Record<string, unknown>): ({ units: string[] } & UnitFilesFlags) | string {
   const units = p['units'];
-  return isStringList(units) && units.length > 0 && units.every((u) => u !== '') ? { units } : 'units must be a non-empty array of unit names';
+  const flags = fileFlags(p);
+  if (typeof flags === 'string') return flags;
+  return isStringList(units) && units.length > 0 && units.every((u) => u !== '') ? { units, ...flags } : 'units must be a non-empty array of unit names';
+}
+
+/** The optional --runtime/--force booleans of the unit-file methods. */
+function fileFlags(p: Record<string, unknown>): UnitFilesFlags | string {
+  if (!optionalBool(p['runtime']) || !optionalBool(p['force'])) return 'runtime and force must be booleans';
+  return { ...(p['runtime'] === true ? { runtime: true } : {}), ...(p['force'] === true ? { force: true } : {}) };
 }
 
 /** enable/disable/…: the engine plans between inputs, then the plan is applied here (install-files.ts). */
-async function unitFileOp(d: MethodDeps, op: UnitFilesOp, units: readonly string[], mode?: (typeof PRESET_MODES)[number]): Promise<UnitFilesReply> {
-  const plan = await d.run(() => unwrap(d.manager.planUnitFiles(op, units, mode)));
+async function unitFileOp(d: MethodDeps, op: UnitFilesOp, units: readonly string[], mode?: (typeof PRESET_MODES)[number], flags: UnitFilesFlags = {}): Promise<UnitFilesReply> {
+  const plan = await d.run(() => unwrap(d.manager.planUnitFiles(op, units, mode, flags)));
   return unwrap(applyInstallPlan(plan));
 }
 
@@ -189,11 +197,20 @@ const METHODS: { readonly [M in MethodName]: Row<M> } = {
     call: (d, p) => { d.exit(p.status ?? 0); return {}; },
   },
   Ping: { check: none, call: (d) => ({ version: PROTOCOL_VERSION, pid: d.pid }) },
-  EnableUnitFiles: { check: unitList, call: (d, p) => unitFileOp(d, 'enable', p.units) },
-  DisableUnitFiles: { check: unitList, call: (d, p) => unitFileOp(d, 'disable', p.units) },
-  ReenableUnitFiles: { check: unitList, call: (d, p) => unitFileOp(d, 'reenable', p.units) },
-  MaskUnitFiles: { check: unitList, call: (d, p) => unitFileOp(d, 'mask', p.units) },
-  UnmaskUnitFiles: { check: unitList, call: (d, p) => unitFileOp(d, 'unmask', p.units) },
+  EnableUnitFiles: { check: unitList, call: (d, p) => unitFileOp(d, 'enable', p.units, undefined, p) },
+  DisableUnitFiles: { check: unitList, call: (d, p) => unitFileOp(d, 'disable', p.units, undefined, p) },
+  ReenableUnitFiles: { check: unitList, call: (d, p) => unitFileOp(d, 'reenable', p.units, undefined, p) },
+  MaskUnitFiles: { check: unitList, call: (d, p) => unitFileOp(d, 'mask', p.units, undefined, p) },
+  UnmaskUnitFiles: { check: unitList, call: (d, p) => unitFileOp(d, 'unmask', p.units, undefined, p) },
+  LinkUnitFiles: {
+    check: (p) => {
+      const files = p['files'];
+      const flags = fileFlags(p);
+      if (typeof flags === 'string') return flags;
+      return isStringList(files) && files.length > 0 && files.every((f) => f.startsWith('/')) ? { files, ...flags } : 'files must be a non-empty array of absolute paths';
+    },
+    call: (d, p) => unitFileOp(d, 'link', p.files, undefined, p),
+  },
   PresetUnitFiles: {
     check: (p) => {
       const list = unitList(p);
@@ -202,7 +219,7 @@ const METHODS: { readonly [M in MethodName]: Row<M> } = {
       if (mode === undefined) return list;
       return oneOf(PRESET_MODES, mode) ? { ...list, mode } : `mode must be one of ${PRESET_MODES.join(', ')}`;
     },
-    call: (d, p) => unitFileOp(d, 'preset', p.units, p.mode),
+    call: (d, p) => unitFileOp(d, 'preset', p.units, p.mode, p),
   },
   GetUnitFileState: { check: unitOnly, call: (d, p) => d.run(() => ({ state: unwrap(d.manager.unitFileState(p.unit)) })) },
   ListUnitFiles: { check: none, call: (d) => d.run(() => ({ files: d.manager.listUnitFiles() })) },

@@ -43,12 +43,14 @@ export interface Methods {
   Exit: { params: { status?: number }; result: Record<string, never> };
   Ping: { params: Record<string, never>; result: { version: number; pid: number } };
   /** Unit-file operations (04 §10): the changes made in the configuration directory. */
-  EnableUnitFiles: { params: { units: string[] }; result: UnitFilesReply };
-  DisableUnitFiles: { params: { units: string[] }; result: UnitFilesReply };
-  ReenableUnitFiles: { params: { units: string[] }; result: UnitFilesReply };
-  MaskUnitFiles: { params: { units: string[] }; result: UnitFilesReply };
-  UnmaskUnitFiles: { params: { units: string[] }; result: UnitFilesReply };
-  PresetUnitFiles: { params: { units: string[]; mode?: 'full' | 'enable-only' | 'disable-only' }; result: UnitFilesReply };
+  EnableUnitFiles: { params: { units: string[] } & UnitFilesFlags; result: UnitFilesReply };
+  DisableUnitFiles: { params: { units: string[] } & UnitFilesFlags; result: UnitFilesReply };
+  ReenableUnitFiles: { params: { units: string[] } & UnitFilesFlags; result: UnitFilesReply };
+  MaskUnitFiles: { params: { units: string[] } & UnitFilesFlags; result: UnitFilesReply };
+  UnmaskUnitFiles: { params: { units: string[] } & UnitFilesFlags; result: UnitFilesReply };
+  PresetUnitFiles: { params: { units: string[]; mode?: 'full' | 'enable-only' | 'disable-only' } & UnitFilesFlags; result: UnitFilesReply };
+  /** link: absolute paths of unit files outside the search path, linked into the configuration directory. */
+  LinkUnitFiles: { params: { files: string[] } & UnitFilesFlags; result: UnitFilesReply };
   /** is-enabled: enabled, disabled, static, masked, alias, indirect … */
   GetUnitFileState: { params: { unit: string }; result: { state: string } };
   ListUnitFiles: { params: Record<string, never>; result: { files: UnitFileEntry[] } };
@@ -200,7 +202,10 @@ export interface UnitFilesReply {
   readonly noInstallInfo: boolean;
 }
 
-export type UnitFilesOp = 'enable' | 'disable' | 'reenable' | 'mask' | 'unmask' | 'preset';
+export type UnitFilesOp = 'enable' | 'disable' | 'reenable' | 'mask' | 'unmask' | 'preset' | 'link';
+
+/** --runtime (links under the runtime configuration directory) and --force (replace conflicting links). */
+export interface UnitFilesFlags { readonly runtime?: boolean; readonly force?: boolean }
 
 export interface UnitFileEntry {
   readonly name: UnitName;

@@ -73,6 +73,7 @@ const KINDS_BY_ATOM: ReadonlyMap<Atom, readonly DepKind[]> = (() => {
 export const kindsWithAtom = (atom: Atom): readonly DepKind[] => KINDS_BY_ATOM.get(atom) ?? [];
 
 const EMPTY: ReadonlySet<UnitName> = new Set();
+const NO_KINDS: ReadonlyMap<DepKind, ReadonlySet<UnitName>> = new Map();
 
 /**
  * Adjacency by kind for every unit. Adding A —kind→ B also adds B —inverse→ A, so queries in
@@ -125,7 +126,7 @@ export class DependencyGraph {
   }
 
   kindsOf(unit: UnitName): ReadonlyMap<DepKind, ReadonlySet<UnitName>> {
-    return this.edges.get(unit) ?? new Map();
+    return this.edges.get(unit) ?? NO_KINDS;
   }
 
   private link(from: UnitName, kind: DepKind, to: UnitName): void {

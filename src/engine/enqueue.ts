@@ -34,10 +34,8 @@ export function transactionView(s: EngineState): TransactionView {
       const u = s.units.get(name);
       return u ? loadError(u) : null;
     },
-    installedJob(name) {
-      const j = s.units.get(name)?.job;
-      return j ? { id: j.id, type: j.type, state: j.state, irreversible: j.irreversible, ignoreOrder: j.ignoreOrder } : null;
-    },
+    // The Job itself is a read-only InstalledJobView; the build never outlives a change to it.
+    installedJob: (name) => s.units.get(name)?.job ?? null,
     allUnits: () => uniqueUnitIds(s),
     triggeredBy: (name) => [...s.graph.get(name, 'TriggeredBy')],
   };

@@ -27,9 +27,26 @@ export const DEFAULT_PRESET_DIRS = [
 /** Subdirectories of a configuration directory that hold enablement links, and their dependency. */
 export const LINK_DIR_SUFFIXES = ['.wants', '.requires', '.upholds'] as const;
 const LINK_DIR = /\.(wants|requires|upholds)$/;
+export const isLinkDir = (name: string): boolean => LINK_DIR.test(name);
 
 const dirname = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
 const isRuntimeDir = (dir: string): boolean => dir === '/run' || dir.startsWith('/run/');
+
+/**
+ * Where `--runtime` writes: the first search directory under /run (/run/systemd/system on the
+ * default path), else `<runtime dir>/systemd/system` (%t; /run for root). Links written to a
+ * directory outside the search path are not read by the loader.
+ */
+export function runtimeConfigDir(env: InstallEnv): string {
+  return env.index.searchPath.find(isRuntimeDir) ?? normalizePath(`${env.host.runtimeDir}/systemd/system`);
+}
+
+/** Configuration directories whose links count for enablement: the persistent one, then runtime ones. */
+export function enablementDirs(configDir: string, searchPath: readonly string[]): { dir: string; runtime: boolean }[] {
+  const dirs = [{ dir: configDir, runtime: false }];
+  for (const d of searchPath) if (d !== configDir && isRuntimeDir(d)) dirs.push({ dir: d, runtime: true });
+  return dirs;
+}
 const join = (dir: string, name: string): string => `${dir === '/' ? '' : dir}/${name}`;
 
 /** The fragment a unit-file operation works on, or why there is none. */
@@ -51,13 +68,22 @@ export function locate(env: InstallEnv, name: UnitName): Located {
 
 /** Configuration directories that count for enablement: the persistent one and runtime ones. */
 function configDirs(env: InstallEnv): { dir: string; runtime: boolean }[] {
-  const dirs = [{ dir: env.configDir, runtime: false }];
-  for (const d of env.index.searchPath) if (d !== env.configDir && isRuntimeDir(d)) dirs.push({ dir: d, runtime: true });
-  return dirs;
+  return enablementDirs(env.configDir, env.index.searchPath);
 }
+
+/** One scan of the enablement links per environment (list-unit-files asks for every name). */
+const linkScans = new WeakMap<InstallEnv, Map<string, { runtime: boolean; target: string }[]>>();
 
 /** Names linked from `*.wants/`, `*.requires/`, `*.upholds/` of the configuration directories. */
 function enablementLinks(env: InstallEnv): Map<string, { runtime: boolean; target: string }[]> {
+  const known = linkScans.get(env);
+  if (known) return known;
+  const out = scanEnablementLinks(env);
+  linkScans.set(env, out);
+  return out;
+}
+
+function scanEnablementLinks(env: InstallEnv): Map<string, { runtime: boolean; target: string }[]> {
   const fs = env.index.fs;
   const out = new Map<string, { runtime: boolean; target: string }[]>();
   for (const { dir, runtime } of configDirs(env)) {

@@ -4,7 +4,7 @@
 import type { UnitFileChange, UnitFilesOp, UnitFilesReply } from './api.ts';
 import { fail, ok, type Result } from './errors.ts';
 import { hasInstallRules } from './install-info.ts';
-import { locate, readPresetRules, presetVerdict, type InstallEnv, type PresetRule } from './install-state.ts';
+import { locate, readPresetRules, presetVerdict, runtimeConfigDir, type InstallEnv, type PresetRule } from './install-state.ts';
 import type { UnitName } from './types.ts';
 import { normalizePath } from './unit-file/search.ts';
 import { parseUnitName, withInstance } from './unit-name.ts';
@@ -17,6 +17,8 @@ const failWith = (message: string): Result<never> => fail('InvalidArgs', [messag
 class Plan {
   readonly changes: UnitFileChange[] = [];
   noInstallInfo = false;
+  /** --force: a conflicting symlink is replaced (regular files never are). */
+  force = false;
   private readonly env: InstallEnv;
   /** Planned state of a path: a new link target, or null when it is removed. */
   private readonly planned = new Map<string, string | null>();
@@ -38,6 +40,12 @@ class Plan {
     const now = this.existing(path);
     if (typeof now === 'string') {
       if (normalizePath(now) === normalizePath(target)) return ok(undefined);
+      if (this.force) {
+        this.unlink(path);
+        this.planned.set(path, target);
+        this.changes.push({ type: 'symlink', path, source: target });
+        return ok(undefined);
+      }
       return failWith(`Failed to ${verb} unit, file "${path}" already exists and is a symlink to "${now}".`);
     }
     if (now !== null) return failWith(`Failed to ${verb} unit, file "${path}" already exists.`);
@@ -191,6 +199,26 @@ function unmaskAll(env: InstallEnv, plan: Plan, names: readonly UnitName[]): Res
   return ok(undefined);
 }
 
+// ---- link: a unit file from outside the search path, linked into the configuration directory ----
+
+const basename = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
+
+function linkAll(env: InstallEnv, plan: Plan, files: readonly string[]): Result<void> {
+  for (const file of files) {
+    if (!file.startsWith('/')) return failWith(`Failed to link unit, "${file}" is not an absolute path.`);
+    const path = normalizePath(file);
+    const name = basename(path);
+    if (!parseUnitName(name)) return failWith(`Failed to link unit, "${file}" is not a valid unit name.`);
+    const st = env.index.fs.lstat(path);
+    if (!st) return failWith(`Failed to link unit, unit ${path} does not exist.`);
+    if (st.kind === 'dir') return failWith(`Failed to link unit, file "${path}": Is a directory`);
+    if (st.kind === 'symlink') return failWith(`Failed to link unit, refusing to operate on linked unit file ${path}.`);
+    const r = plan.link('link', join(env.configDir, name), path);
+    if (!r.ok) return r;
+  }
+  return ok(undefined);
+}
+
 export type PresetMode = 'full' | 'enable-only' | 'disable-only';
 
 function presetAll(env: InstallEnv, plan: Plan, names: readonly UnitName[], mode: PresetMode): Result<void> {
@@ -210,9 +238,22 @@ function presetAll(env: InstallEnv, plan: Plan, names: readonly UnitName[], mode
   return ok(undefined);
 }
 
-/** Computes what `op` changes for `names`; the plan is applied in order by the daemon. */
-export function planUnitFiles(env: InstallEnv, op: UnitFilesOp, names: readonly UnitName[], options: { presetMode?: PresetMode } = {}): Result<UnitFilesReply> {
+export interface PlanOptions {
+  readonly presetMode?: PresetMode;
+  /** --runtime: work in the runtime configuration directory (install-state.ts runtimeConfigDir). */
+  readonly runtime?: boolean;
+  /** --force: replace conflicting symlinks. */
+  readonly force?: boolean;
+}
+
+/**
+ * Computes what `op` changes for `names` (for `link`: absolute file paths); the plan is applied
+ * in order by the daemon.
+ */
+export function planUnitFiles(base: InstallEnv, op: UnitFilesOp, names: readonly UnitName[], options: PlanOptions = {}): Result<UnitFilesReply> {
+  const env = options.runtime ? { ...base, configDir: runtimeConfigDir(base) } : base;
   const plan = new Plan(env);
+  plan.force = options.force ?? false;
   const OPS: Readonly<Record<UnitFilesOp, () => Result<void>>> = {
     enable: () => enableAll(env, plan, 'enable', names),
     disable: () => disableAll(env, plan, 'disable', names),
@@ -223,6 +264,7 @@ export function planUnitFiles(env: InstallEnv, op: UnitFilesOp, names: readonly 
     mask: () => maskAll(env, plan, names),
     unmask: () => unmaskAll(env, plan, names),
     preset: () => presetAll(env, plan, names, options.presetMode ?? 'full'),
+    link: () => linkAll(env, plan, names),
   };
   const r = OPS[op]();
   if (!r.ok) return r;

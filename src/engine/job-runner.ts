@@ -90,14 +90,16 @@ export function timeOutJob(s: EngineState, job: Job): void {
 
 export function isRunnable(s: EngineState, job: Job): boolean {
   if (job.ignoreOrder || job.type === 'nop') return true;
-  const u = job.unit.id;
-  if (!isStopLike(job.type)) {
-    for (const other of s.graph.get(u, 'After')) {
+  const deps = s.graph.kindsOf(job.unit.id);
+  const after = isStopLike(job.type) ? undefined : deps.get('After');
+  if (after) {
+    for (const other of after) {
       const o = s.units.get(other)?.job;
       if (o && o.type !== 'nop' && !o.ignoreOrder) return false;
     }
   }
-  for (const other of s.graph.get(u, 'Before')) {
+  const before = deps.get('Before');
+  if (before) for (const other of before) {
     const o = s.units.get(other)?.job;
     if (o && !o.ignoreOrder && isStopLike(o.type)) return false;
   }
@@ -226,9 +228,13 @@ function failDependent(s: EngineState, name: string, cause: Job, result: JobResu
   } });
 }
 
+const ORDER_KINDS = ['After', 'Before'] as const;
+
 function wakeNeighbours(s: EngineState, unit: Unit): void {
-  for (const kind of ['After', 'Before'] as const) {
-    for (const name of s.graph.get(unit.id, kind)) {
+  const deps = s.graph.kindsOf(unit.id);
+  for (const kind of ORDER_KINDS) {
+    const names = deps.get(kind);
+    if (names) for (const name of names) {
       const j = s.units.get(name)?.job;
       if (j) addToRunQueue(s, j);
     }

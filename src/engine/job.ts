@@ -31,7 +31,8 @@ export const jobInfo = (j: Job): JobInfo => ({ id: j.id, unit: j.unit.id, type: 
 
 export const jobSummary = (j: Job): JobSummary => ({ id: j.id, unit: j.unit.id, type: j.type, state: j.state });
 
-export const jobDetails = (j: Job): JobDetails => ({ ...jobSummary(j), origin: j.origin, result: j.result, cause: j.cause });
+export const jobDetails = (j: Job): JobDetails =>
+  ({ id: j.id, unit: j.unit.id, type: j.type, state: j.state, origin: j.origin, result: j.result, cause: j.cause });
 
 /** Stop-like jobs run before start-like jobs of the other unit (02 §7.2). */
 export const isStopLike = (t: InstallableJobType): boolean => t === 'stop' || t === 'restart';

@@ -1,6 +1,6 @@
 // The manager's surface as the daemon and the simulation see it. Manager implements it; the
 // daemon's RPC methods call it, and nothing else of the engine is reachable from outside.
-import type { DependencyNode, EnqueueResult, JobDetails, JobSummary, ReloadReport, SystemStateReport, UnitFileEntry, UnitFileText, UnitFilesOp, UnitFilesReply, UnitStatus, UnitSummary } from './api.ts';
+import type { DependencyNode, EnqueueResult, JobDetails, JobSummary, ReloadReport, SystemStateReport, UnitFileEntry, UnitFileText, UnitFilesFlags, UnitFilesOp, UnitFilesReply, UnitStatus, UnitSummary } from './api.ts';
 import type { Result } from './errors.ts';
 import type { Input } from './inputs.ts';
 import type { JobId, JobMode, RequestType, UnitName } from './types.ts';
@@ -46,7 +46,7 @@ export interface ManagerApi {
   /** No jobs installed and, during shutdown, every unit inactive or failed. */
   isIdle(): boolean;
   /** enable/disable/reenable/mask/unmask/preset: the plan of symlink changes (the daemon applies it). */
-  planUnitFiles(op: UnitFilesOp, units: readonly string[], presetMode?: 'full' | 'enable-only' | 'disable-only'): Result<UnitFilesReply>;
+  planUnitFiles(op: UnitFilesOp, units: readonly string[], presetMode?: 'full' | 'enable-only' | 'disable-only', flags?: UnitFilesFlags): Result<UnitFilesReply>;
   /** is-enabled (04 §10). */
   unitFileState(unit: string): Result<string>;
   listUnitFiles(): UnitFileEntry[];

@@ -4,7 +4,7 @@
 // 01 §7; installed jobs only enter the run queue, which dispatch() drains when the daemon has
 // nothing else pending. So the reply to a request is always sent before its first job runs,
 // and the engine is never re-entered: ports only record, outcomes come back as new inputs.
-import type { DependencyNode, EnqueueResult, JobDetails, JobSummary, ReloadReport, SystemStateReport, UnitFileEntry, UnitFileText, UnitFilesOp, UnitFilesReply, UnitStatus, UnitSummary } from './api.ts';
+import type { DependencyNode, EnqueueResult, JobDetails, JobSummary, ReloadReport, SystemStateReport, UnitFileEntry, UnitFileText, UnitFilesFlags, UnitFilesOp, UnitFilesReply, UnitStatus, UnitSummary } from './api.ts';
 import { checksRetryDue, runChecks } from './checks.ts';
 import { DependencyGraph } from './deps.ts';
 import { dependencyTree } from './dependency-tree.ts';
@@ -210,7 +210,7 @@ export class Manager implements ManagerApi {
       : isInactiveOrFailed(state) ? u.inactiveEnter : state === 'activating' ? u.inactiveExit : u.activeExit;
     return ok({
       ...summary(u), fragmentPath: u.config.fragmentPath, dropInPaths: u.config.dropInPaths,
-      unitFileState: unitFileState(u), result: st.result, loadError: u.config.loadError?.message ?? null,
+      unitFileState: unitFileState(this.s, u), result: st.result, loadError: u.config.loadError?.message ?? null,
       stateSinceUsec: since.realtime, mainPid: st.mainPid, processes: [], execLines: st.execLines,
       needDaemonReload: needsDaemonReload(this.s, u),
     });
@@ -290,8 +290,8 @@ export class Manager implements ManagerApi {
   setEnvironment(assignments: readonly string[]): Result<void> { return setEnvironment(this.environment, assignments); }
   unsetEnvironment(names: readonly string[]): Result<void> { return unsetEnvironment(this.environment, names); }
 
-  planUnitFiles(op: UnitFilesOp, units: readonly string[], presetMode?: PresetMode): Result<UnitFilesReply> {
-    return planUnitFileChanges(this.s, op, units, presetMode);
+  planUnitFiles(op: UnitFilesOp, units: readonly string[], presetMode?: PresetMode, flags?: UnitFilesFlags): Result<UnitFilesReply> {
+    return planUnitFileChanges(this.s, op, units, presetMode, flags);
   }
   unitFileState(unit: string): Result<string> { return unitFileStateFor(this.s, unit); }
   listUnitFiles(): UnitFileEntry[] { return unitFileList(this.s); }

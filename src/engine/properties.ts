@@ -2,6 +2,7 @@
 // systemd's order (06 §7), each value formatted the way show prints it.
 import type { DepKind } from './deps.ts';
 import type { EngineState } from './engine-state.ts';
+import { cachedUnitFilePreset, cachedUnitFileState } from './install-cache.ts';
 import { needsDaemonReload } from './loader.ts';
 import { formatTimespan, formatTimestamp } from './time.ts';
 import type { Stamp, Unit } from './unit.ts';
@@ -30,7 +31,7 @@ export function unitProperties(s: EngineState, u: Unit): [string, string][] {
     ['RequiresMountsFor', ''], ['Documentation', st.documentation.join(' ')], ['Description', u.description],
     ['LoadState', c.loadState], ['ActiveState', u.activeState], ['FreezerState', 'running'], ['SubState', u.subState],
     ['FragmentPath', c.fragmentPath ?? ''], ['SourcePath', ''], ['DropInPaths', c.dropInPaths.join(' ')],
-    ['UnitFileState', unitFileState(u)], ['UnitFilePreset', ''],
+    ['UnitFileState', unitFileState(s, u)], ['UnitFilePreset', cachedUnitFilePreset(s, u)],
     ...stampPair('StateChangeTimestamp', u.stateChange), ...stampPair('InactiveExitTimestamp', u.inactiveExit),
     ...stampPair('ActiveEnterTimestamp', u.activeEnter), ...stampPair('ActiveExitTimestamp', u.activeExit),
     ...stampPair('InactiveEnterTimestamp', u.inactiveEnter),
@@ -62,11 +63,7 @@ export function unitProperties(s: EngineState, u: Unit): [string, string][] {
   return out;
 }
 
-/** Without [Install] handling in the manager yet: static for loaded units (04 §10). */
-export function unitFileState(u: Unit): string {
-  if (u.config.loadState === 'masked') return 'masked';
-  if (!u.config.fragmentPath) return '';
-  const i = u.config.install;
-  const hasInstall = i.wantedBy.length + i.requiredBy.length + i.upheldBy.length + i.alias.length + i.also.length > 0;
-  return hasInstall ? 'disabled' : 'static';
+/** UnitFileState as show and status print it (install-cache.ts, 04 §10). */
+export function unitFileState(s: EngineState, u: Unit): string {
+  return cachedUnitFileState(s, u);
 }

@@ -89,6 +89,12 @@ export interface UnitEntry {
   readonly state: TransactionUnitState;
   /** Candidates, oldest first: the head (newest, 02 §6.1) is the last element. */
   readonly jobs: TxJob[];
+  /** The head job, its type and ignoreOrder when the order was last found acyclic (02 §6.6). */
+  checkedHead: TxJob | null;
+  checkedType: InstallableJobType | null;
+  checkedIgnoreOrder: boolean;
+  /** The unit's installed job, read from the view on first use (it cannot change during a build). */
+  installed: InstalledJobView | null | undefined;
 }
 
 export interface Tx {
@@ -106,6 +112,8 @@ export interface Tx {
 export const newTx = (view: TransactionView, irreversible: boolean): Tx =>
   ({ view, irreversible, units: new Map(), all: [], anchor: null, seq: 0, generation: 0, log: [] });
 
+export const installedOf = (tx: Tx, e: UnitEntry): InstalledJobView | null =>
+  (e.installed === undefined ? (e.installed = tx.view.installedJob(e.name)) : e.installed);
 export const headOf = (e: UnitEntry): TxJob | undefined => e.jobs[e.jobs.length - 1];
 export const inTx = (tx: Tx, name: UnitName): boolean => (tx.units.get(name)?.jobs.length ?? 0) > 0;
 export const label = (n: { name: UnitName; type: InstallableJobType }): string => `${n.name}/${n.type}`;

@@ -7,7 +7,7 @@ import { isActiveOrActivating } from './states.ts';
 import type { DepKind } from './deps.ts';
 import type { InstallableJobType, JobMode, UnitName } from './types.ts';
 import {
-  deleteJob, deleteUnitJobs, headOf, label,
+  deleteJob, deleteUnitJobs, headOf, installedOf, label,
   type OrderNode, type Tx, type TxJob, type UnitEntry,
 } from './transaction-model.ts';
 
@@ -34,7 +34,7 @@ export function minimizeImpact(tx: Tx): void {
   for (const j of tx.all) {
     if (!j.alive || j.matters) continue;
     const stopsRunning = j.type === 'stop' && isActiveOrActivating(j.entry.state.activeState);
-    const installed = tx.view.installedJob(j.name);
+    const installed = installedOf(tx, j.entry);
     const changesExisting = installed !== null && conflicting(j.type, installed.type);
     if (stopsRunning || changesExisting) deleteJob(tx, j, { dependents: true });
   }
@@ -47,7 +47,7 @@ export function minimizeImpact(tx: Tx): void {
 export function dropRedundant(tx: Tx): void {
   for (const entry of tx.units.values()) {
     if (entry.jobs.length === 0) continue;
-    const installed = tx.view.installedJob(entry.name);
+    const installed = installedOf(tx, entry);
     const keep = entry.jobs.some((j) => j === tx.anchor || !isRedundant(j.type, entry.state.activeState)
       || (installed !== null && conflicting(j.type, installed.type)));
     if (!keep) for (const j of [...entry.jobs]) deleteJob(tx, j, { dependents: false });
@@ -59,8 +59,8 @@ type OrderOutcome = 'ok' | 'again' | 'cyclic';
 const NO_DEPS: ReadonlyMap<DepKind, ReadonlySet<UnitName>> = new Map();
 
 interface Frame {
-  readonly node: OrderNode;
-  readonly deps: ReadonlyMap<DepKind, ReadonlySet<UnitName>>;
+  node: OrderNode;
+  deps: ReadonlyMap<DepKind, ReadonlySet<UnitName>>;
   edges: Iterator<UnitName> | null;
   /** The After= neighbours are still to be visited (only stop-like nodes have successors there). */
   afterPending: boolean;
@@ -71,6 +71,7 @@ interface Frame {
  * 02 §6.6, one pass: depth-first over the head job of every unit in the transaction (and the
  * installed jobs of other units it reaches), with an explicit stack. `marker` points back along
  * the current path; a fully explored node keeps the pass's generation with an empty marker.
+ * Stack frames are reused from one push to the next (a pass allocates one per depth level).
  */
 export function verifyOrderOnce(tx: Tx): OrderOutcome {
   const g = ++tx.generation;
@@ -79,31 +80,42 @@ export function verifyOrderOnce(tx: Tx): OrderOutcome {
     const e = tx.units.get(name);
     const head = e ? headOf(e) : undefined;
     if (head) return head;
-    if (installedNodes.has(name)) return installedNodes.get(name)!;
+    if (e && installedOf(tx, e) === null) return null;
+    const known = installedNodes.get(name);
+    if (known !== undefined) return known;
     const i = tx.view.installedJob(name);
     const n: OrderNode | null = i ? { name, type: i.type, ignoreOrder: i.ignoreOrder, gen: 0, marker: null, job: null } : null;
     installedNodes.set(name, n);
     return n;
   };
-  const frameFor = (node: OrderNode): Frame => {
+  const graph = tx.view.graph;
+  const frames: Frame[] = [];
+  let depth = 0;
+  const push = (node: OrderNode): void => {
     // Shortcut of orderFirst: an unordered node has no successors, and an After= neighbour can
     // only wait for this node when this node is stop-like.
     const unordered = node.type === 'nop' || node.ignoreOrder;
-    const deps = unordered ? NO_DEPS : tx.view.graph.kindsOf(node.name);
-    return { node, deps, edges: deps.get('Before')?.values() ?? null, afterPending: isStopLike(node.type), onAfterSide: false };
+    const deps = unordered ? NO_DEPS : graph.kindsOf(node.name);
+    const edges = deps.get('Before')?.values() ?? null;
+    const afterPending = isStopLike(node.type);
+    const f = frames[depth];
+    if (f) { f.node = node; f.deps = deps; f.edges = edges; f.afterPending = afterPending; f.onAfterSide = false; }
+    else frames.push({ node, deps, edges, afterPending, onAfterSide: false });
+    depth++;
   };
-  for (const entry of [...tx.units.values()]) {
+  for (const entry of tx.units.values()) {
     const root = headOf(entry);
     if (!root || root.gen === g) continue;
     root.gen = g;
     root.marker = root;
-    const stack: Frame[] = [frameFor(root)];
-    while (stack.length > 0) {
-      const f = stack[stack.length - 1]!;
+    push(root);
+    while (depth > 0) {
+      const f = frames[depth - 1]!;
       const next = nextSuccessor(f, nodeFor);
       if (next === null) {
         f.node.marker = null;
-        stack.pop();
+        f.edges = null;
+        depth--;
         continue;
       }
       if (next.gen === g) {
@@ -112,10 +124,37 @@ export function verifyOrderOnce(tx: Tx): OrderOutcome {
       }
       next.gen = g;
       next.marker = f.node;
-      stack.push(frameFor(next));
+      push(next);
     }
   }
   return 'ok';
+}
+
+/**
+ * Remembers every unit's head job after a successful order check (see headsChangedSinceCheck).
+ */
+export function recordCheckedHeads(tx: Tx): void {
+  for (const e of tx.units.values()) {
+    const h = headOf(e) ?? null;
+    e.checkedHead = h;
+    e.checkedType = h ? h.type : null;
+    e.checkedIgnoreOrder = h ? h.ignoreOrder : false;
+  }
+}
+
+/**
+ * Could the ordering graph have gained an edge since recordCheckedHeads? Only deletions leave it
+ * a subgraph of the checked one: every unit keeps its head (same job, type and ignoreOrder) or
+ * loses its candidates without an installed job taking the node's place.
+ */
+export function headsChangedSinceCheck(tx: Tx): boolean {
+  for (const e of tx.units.values()) {
+    const h = headOf(e) ?? null;
+    if (h === e.checkedHead && (h === null || (h.type === e.checkedType && h.ignoreOrder === e.checkedIgnoreOrder))) continue;
+    if (h === null && installedOf(tx, e) === null) continue;
+    return true;
+  }
+  return false;
 }
 
 /** The next node that must run after `f.node`, following Before= then After= neighbours. */
@@ -239,7 +278,7 @@ export function checkDestructive(tx: Tx, mode: JobMode): Result<null> {
   const anchor = tx.anchor!;
   for (const entry of tx.units.values()) {
     const j = headOf(entry);
-    const i = j ? tx.view.installedJob(entry.name) : null;
+    const i = j ? installedOf(tx, entry) : null;
     if (!j || !i || !conflicting(i.type, j.type) || !(mode === 'fail' || i.irreversible)) continue;
     return fail('TransactionIsDestructive', [anchor.name, anchor.type, entry.name, i.type, j.type]);
   }

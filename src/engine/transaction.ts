@@ -10,7 +10,9 @@ import {
   addLink, addOneJob, collectGarbage, headOf, inTx, newTx,
   type PulledBy, type TransactionView, type Tx, type TxJob, type UnitEntry,
 } from './transaction-model.ts';
-import { checkDestructive, dropRedundant, markJobsThatMatter, mergeJobs, minimizeImpact, verifyOrderOnce } from './transaction-steps.ts';
+import {
+  checkDestructive, dropRedundant, headsChangedSinceCheck, markJobsThatMatter, mergeJobs, minimizeImpact, recordCheckedHeads, verifyOrderOnce,
+} from './transaction-steps.ts';
 
 export type { InstalledJobView, PulledBy, TransactionUnitState, TransactionView } from './transaction-model.ts';
 
@@ -165,18 +167,22 @@ function activate(tx: Tx, modeName: JobMode, mode: ModeRow): Result<null> {
   }
   dropRedundant(tx);
   // Deviation: systemd checks order only before merging, so a merge (start + restart → restart
-  // between units ordered both ways) can install a deadlocked pair. Checking again costs one pass.
-  const reordered = verifyOrder(tx, mode);
-  if (!reordered.ok) return reordered;
+  // between units ordered both ways) can install a deadlocked pair. Checking again costs one pass,
+  // skipped when the steps since the first check only deleted jobs (a subgraph stays acyclic).
+  if (mode.collectGarbage) collectGarbage(tx);
+  if (headsChangedSinceCheck(tx)) {
+    const reordered = verifyOrder(tx, mode, true);
+    if (!reordered.ok) return reordered;
+  }
   return checkDestructive(tx, modeName);
 }
 
 /** 02 §6.3 step 4: collect garbage, find a cycle and break it, until there is none or it is unbreakable. */
-function verifyOrder(tx: Tx, mode: ModeRow): Result<null> {
-  for (;;) {
-    if (mode.collectGarbage) collectGarbage(tx);
+function verifyOrder(tx: Tx, mode: ModeRow, collected = false): Result<null> {
+  for (let first = true; ; first = false) {
+    if (mode.collectGarbage && !(first && collected)) collectGarbage(tx);
     const r = verifyOrderOnce(tx);
-    if (r === 'ok') return ok(null);
+    if (r === 'ok') { recordCheckedHeads(tx); return ok(null); }
     if (r === 'cyclic') return fail('TransactionOrderIsCyclic');
   }
 }
@@ -296,7 +302,7 @@ function entryOf(tx: Tx, name: UnitName): UnitEntry | null {
   if (e) return e;
   const state = tx.view.unitState(name);
   if (!state) return null;
-  const created: UnitEntry = { name, state, jobs: [] };
+  const created: UnitEntry = { name, state, jobs: [], checkedHead: null, checkedType: null, checkedIgnoreOrder: false, installed: undefined };
   tx.units.set(name, created);
   return created;
 }

@@ -1,7 +1,7 @@
 // The manager's unit-file requests (enable/disable/…/is-enabled/list-unit-files/cat) and its
 // answer to the watcher's UnitFilesChanged input: functions over EngineState, so manager.ts
 // only delegates. Install plans are computed against a fresh scan; the daemon applies them.
-import type { ReloadReport, UnitFileEntry, UnitFilesOp, UnitFilesReply, UnitFileText } from './api.ts';
+import type { ReloadReport, UnitFileEntry, UnitFilesFlags, UnitFilesOp, UnitFilesReply, UnitFileText } from './api.ts';
 import type { EngineState } from './engine-state.ts';
 import { fail, ok, type Result } from './errors.ts';
 import { planUnitFiles, type PresetMode } from './install.ts';
@@ -34,10 +34,11 @@ function checkNames(names: readonly string[]): Result<void> {
   return ok(undefined);
 }
 
-export function planUnitFileChanges(s: EngineState, op: UnitFilesOp, names: readonly string[], presetMode?: PresetMode): Result<UnitFilesReply> {
-  const valid = checkNames(names);
+export function planUnitFileChanges(s: EngineState, op: UnitFilesOp, names: readonly string[], presetMode?: PresetMode, flags: UnitFilesFlags = {}): Result<UnitFilesReply> {
+  // link takes file paths; install.ts checks their file names.
+  const valid = op === 'link' ? ok(undefined) : checkNames(names);
   if (!valid.ok) return valid;
-  return planUnitFiles(installEnv(s), op, names, presetMode ? { presetMode } : {});
+  return planUnitFiles(installEnv(s), op, names, { ...(presetMode ? { presetMode } : {}), ...flags });
 }
 
 export function unitFileStateFor(s: EngineState, name: string): Result<string> {

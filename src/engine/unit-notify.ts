@@ -78,25 +78,24 @@ function retroStop(s: EngineState, u: Unit): void {
   }
 }
 
-export function startOnFailure(s: EngineState, u: Unit): void {
-  const mode = u.config.settings.onFailureJobMode;
-  for (const b of s.graph.get(u.id, 'OnFailure')) {
+/** OnFailure= and OnSuccess= (01 §6.4): which units to start and in which job mode. */
+const TRIGGERED = {
+  OnFailure: (u: Unit) => u.config.settings.onFailureJobMode,
+  OnSuccess: (u: Unit) => u.config.settings.onSuccessJobMode,
+} as const;
+
+function startTriggered(s: EngineState, u: Unit, kind: keyof typeof TRIGGERED): void {
+  const mode = TRIGGERED[kind](u);
+  for (const b of s.graph.get(u.id, kind)) {
     const other = s.units.get(b);
     if (!other) continue;
-    const r = enqueueInternal(s, 'start', other, mode, { kind: 'dependency', unit: u.id, dependency: 'OnFailure=', job: null, jobType: 'start' });
-    if (!r.ok) log(s, u, 'warning', `Failed to enqueue OnFailure= job, ignoring: ${r.error.message}`);
+    const r = enqueueInternal(s, 'start', other, mode, { kind: 'dependency', unit: u.id, dependency: `${kind}=`, job: null, jobType: 'start' });
+    if (!r.ok) log(s, u, 'warning', `Failed to enqueue ${kind}= job, ignoring: ${r.error.message}`);
   }
 }
 
-function startOnSuccess(s: EngineState, u: Unit): void {
-  const mode = u.config.settings.onSuccessJobMode;
-  for (const b of s.graph.get(u.id, 'OnSuccess')) {
-    const other = s.units.get(b);
-    if (!other) continue;
-    const r = enqueueInternal(s, 'start', other, mode, { kind: 'dependency', unit: u.id, dependency: 'OnSuccess=', job: null, jobType: 'start' });
-    if (!r.ok) log(s, u, 'warning', `Failed to enqueue OnSuccess= job, ignoring: ${r.error.message}`);
-  }
-}
+export const startOnFailure = (s: EngineState, u: Unit): void => startTriggered(s, u, 'OnFailure');
+const startOnSuccess = (s: EngineState, u: Unit): void => startTriggered(s, u, 'OnSuccess');
 
 const GENERIC_DONE: Readonly<Record<string, Partial<Record<JobResult, string>>>> = {
   start: { done: 'Started %s.', timeout: 'Timed out starting %s.', failed: 'Failed to start %s.', dependency: 'Dependency failed for %s.', assert: 'Assertion failed for %s.', unsupported: 'Starting of %s unsupported.', collected: 'Unnecessary job was removed for %s.', once: 'Unit %s has been started before and cannot be started again.' },

@@ -32,6 +32,8 @@ const UNITS: Record<string, string> = {
   'forking.service': '[Service]\nType=forking\nPIDFile=@DIR@/fork.pid\nExecStart=@DIR@/daemonize.sh @DIR@/fork.pid\n',
   'notify.service': '[Service]\nType=notify\nNotifyAccess=all\nExecStart=@DIR@/notify.sh\n',
   'notify-stop.service': '[Service]\nType=notify\nNotifyAccess=all\nExecStart=@DIR@/notify-stop.sh\n',
+  // READY=1 comes from a grandchild: systemd-notify (root) sends with its parent's pid, the inner sh.
+  'notify-main.service': `[Service]\nType=notify\nNotifyAccess=main\nTimeoutStartSec=2\nExecStart=/bin/sh -c 'sh -c "systemd-notify --ready --status=not-main; true"; exec ${SLEEP} 300'\n`,
   'idle.service': `[Service]\nType=idle\nExecStart=${SLEEP} 300\n`,
   'mixed.service': '[Service]\nKillMode=mixed\nExecStart=@DIR@/mixed.sh @DIR@/mixed-log\n',
   'process.service': `[Service]\nKillMode=process\nExecStart=/bin/sh -c '${SLEEP}-pchild 300 & exec ${SLEEP} 300'\n`,
@@ -131,6 +133,17 @@ test('Type=notify: STOPPING=1 makes the unit deactivating; its exit leaves it in
   assert.ok(await waitFor(() => state('notify-stop.service') === 'deactivating'), state('notify-stop.service'));
   assert.ok(await waitFor(() => state('notify-stop.service') === 'inactive'));
   assert.equal(props('notify-stop.service', ['Result']).Result, 'success');
+});
+
+test('Type=notify, NotifyAccess=main: READY=1 from another process is ignored and the start times out', () => {
+  const t0 = performance.now();
+  const r = d.ctl('start', 'notify-main.service');
+  assert.equal(r.status, 1, r.stderr);
+  assert.ok(performance.now() - t0 >= 1900, 'the start waited for TimeoutStartSec=2');
+  assert.equal(state('notify-main.service'), 'failed');
+  const p = props('notify-main.service', ['Result', 'StatusText', 'MainPID']);
+  assert.deepEqual(p, { Result: 'timeout', StatusText: '', MainPID: '0' });
+  assert.equal(d.ctl('reset-failed', 'notify-main.service').status, 0);
 });
 
 test('Type=idle runs like simple', () => {

@@ -2,9 +2,11 @@
 // edits (watcher report, NeedDaemonReload, the reload report, SIGHUP, removed units).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDaemon, waitFor } from './helpers.ts';
+import { spawnSync } from 'node:child_process';
+import { REPO, startDaemon, waitFor } from './helpers.ts';
 
 const prop = (d: Awaited<ReturnType<typeof startDaemon>>, unit: string, name: string): string =>
   d.ctl('show', '-p', name, '--value', unit).stdout.trim();
@@ -137,3 +139,78 @@ test('--auto-restart-changed applies an edit by itself and restarts the changed 
     await d.stop();
   }
 });
+
+test('a drop-in added after loading sets NeedDaemonReload; UnitFileState is the real state', async () => {
+  const d = await startDaemon({
+    'app.service': '[Service]\nExecStart=/bin/sleep 300\n[Install]\nWantedBy=multi-user.target\n',
+    'lib.service': '[Service]\nExecStart=/bin/sleep 300\n',
+  });
+  try {
+    assert.equal(prop(d, 'app.service', 'NeedDaemonReload'), 'no');
+    assert.equal(prop(d, 'app.service', 'UnitFileState'), 'disabled');
+    assert.equal(prop(d, 'app.service', 'UnitFilePreset'), 'enabled');
+    assert.equal(prop(d, 'lib.service', 'UnitFileState'), 'static');
+    mkdirSync(join(d.units, 'app.service.d'));
+    writeFileSync(join(d.units, 'app.service.d', 'env.conf'), '[Service]\nEnvironment=A=1\n');
+    assert.equal(prop(d, 'app.service', 'NeedDaemonReload'), 'yes');
+    assert.equal(d.ctl('daemon-reload').status, 0);
+    assert.equal(prop(d, 'app.service', 'NeedDaemonReload'), 'no');
+    rmSync(join(d.units, 'app.service.d', 'env.conf'));
+    assert.equal(prop(d, 'app.service', 'NeedDaemonReload'), 'yes');
+    assert.equal(d.ctl('enable', 'app.service').status, 0);
+    assert.equal(prop(d, 'app.service', 'UnitFileState'), 'enabled');
+    assert.match(d.ctl('status', 'app.service').stdout, /Loaded: loaded \(.*app\.service; enabled/);
+  } finally {
+    await d.stop();
+  }
+});
+
+test('enable --runtime, disable --runtime, enable --force and link, with systemctl\'s words', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'unitd-e2e-'));
+  // --runtime writes to the first unit-path directory under /run.
+  const run = mkdtempSync('/run/unitd-e2e-');
+  mkdirSync(join(dir, 'units'));
+  mkdirSync(join(dir, 'opt'));
+  writeFileSync(join(dir, 'opt', 'ext.service'), '[Service]\nExecStart=/bin/sleep 300\n[Install]\nWantedBy=multi-user.target\n');
+  const arrow = process.env['LC_ALL'] === 'C' ? '->' : '→';
+  const d = await startDaemon({
+    'a.service': '[Service]\nExecStart=/bin/sleep 300\n[Install]\nWantedBy=multi-user.target\nAlias=b.service\n',
+    'c.service': '[Service]\nExecStart=/bin/sleep 300\n',
+  }, ['--unit-path', `${join(dir, 'units')}:${run}`], dir);
+  const U = d.units;
+  try {
+    const rt = d.ctl('enable', '--runtime', 'a.service');
+    assert.equal(rt.status, 0, rt.stderr);
+    assert.equal(rt.stderr, `Created symlink ${run}/b.service ${arrow} ${U}/a.service.\nCreated symlink ${run}/multi-user.target.wants/a.service ${arrow} ${U}/a.service.\n`);
+    assert.equal(d.ctl('is-enabled', 'a.service').stdout, 'enabled-runtime\n');
+    const off = d.ctl('disable', '--runtime', 'a.service');
+    assert.equal(off.stderr, `Removed "${run}/multi-user.target.wants/a.service".\nRemoved "${run}/b.service".\n`);
+    assert.equal(d.ctl('is-enabled', 'a.service').stdout, 'disabled\n');
+
+    symlinkSync(join(U, 'c.service'), join(U, 'b.service'));
+    const conflict = d.ctl('enable', 'a.service');
+    assert.deepEqual([conflict.status, conflict.stderr], [1, `Failed to enable unit, file "${U}/b.service" already exists and is a symlink to "${U}/c.service".\n`]);
+    const forced = d.ctl('enable', '--force', 'a.service');
+    assert.equal(forced.status, 0, forced.stderr);
+    assert.equal(forced.stderr, `Removed "${U}/b.service".\nCreated symlink ${U}/b.service ${arrow} ${U}/a.service.\nCreated symlink ${U}/multi-user.target.wants/a.service ${arrow} ${U}/a.service.\n`);
+    assert.equal(readlinkSync(join(U, 'b.service')), join(U, 'a.service'));
+
+    const link = spawnCtl(d, dir, ['link', 'opt/ext.service']);
+    assert.equal(link.status, 0, link.stderr);
+    assert.equal(link.stderr, `Created symlink ${U}/ext.service ${arrow} ${dir}/opt/ext.service.\n`);
+    assert.equal(d.ctl('is-enabled', 'ext.service').stdout, 'linked\n');
+    assert.equal(d.ctl('start', 'ext.service').status, 0, 'a linked unit loads without daemon-reload');
+    assert.equal(prop(d, 'ext.service', 'FragmentPath'), `${dir}/opt/ext.service`);
+    const missing = d.ctl('link', '/nonexistent/x.service');
+    assert.deepEqual([missing.status, missing.stderr], [1, 'Failed to link unit, unit /nonexistent/x.service does not exist.\n']);
+  } finally {
+    await d.stop();
+    rmSync(run, { recursive: true, force: true });
+  }
+});
+
+/** unitctl from another working directory (link resolves relative paths against it). */
+function spawnCtl(d: Awaited<ReturnType<typeof startDaemon>>, cwd: string, args: string[]): { status: number | null; stderr: string } {
+  const r = spawnSync(join(REPO, 'bin/unitctl'), ['--socket', d.socket, ...args], { encoding: 'utf8', cwd });
+  return { status: r.status, stderr: r.stderr };
+}

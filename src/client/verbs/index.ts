@@ -25,6 +25,7 @@ import tryRestart from './try-restart.ts';
 import cat from './cat.ts';
 import disable from './disable.ts';
 import enable from './enable.ts';
+import link from './link.ts';
 import isEnabled from './is-enabled.ts';
 import listUnitFiles from './list-unit-files.ts';
 import mask from './mask.ts';
@@ -58,6 +59,7 @@ export const VERBS: Readonly<Record<string, Verb>> = {
   cancel,
   'daemon-reload': daemonReload,
   enable,
+  link,
   disable,
   reenable,
   mask,

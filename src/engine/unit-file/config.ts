@@ -186,6 +186,12 @@ export interface LoadedUnit {
   readonly dropInPaths: readonly string[];
   /** path → mtime (µs) of every file that went into this config; NeedDaemonReload compares these. */
   readonly sourceMtimes: Readonly<Record<string, number>>;
+  /**
+   * Directories that do or could hold this unit's drop-ins and .wants/.requires links: path →
+   * mtime (µs) at load, or null when it did not exist. A new or removed drop-in or link changes
+   * one of them, so NeedDaemonReload sees it too. Absent for units without a fragment.
+   */
+  readonly sourceDirs?: Readonly<Record<string, number | null>>;
   readonly settings: UnitSettings;
   readonly deps: Readonly<Partial<Record<DeclaredDepKind, readonly UnitName[]>>>;
   readonly service: ServiceConfig | null;

@@ -73,7 +73,8 @@ function unset(env: Env, entries: readonly string[]): void {
 export function buildEnvironment(exec: ExecContext, extraEnv: Readonly<Env>, host: HostInfo, fs: FileSystem): { ok: true; env: Env } | { ok: false; message: string } {
   const env: Env = { ...host.environment };
   env['PATH'] ??= DEFAULT_PATH;
-  Object.assign(env, extraEnv, userVariables(exec.user, fs));
+  Object.assign(env, extraEnv);
+  if (exec.user !== null) Object.assign(env, userVariables(exec.user, fs));
   for (const name of exec.passEnvironment) {
     const v = host.environment[name];
     if (v !== undefined) env[name] = v;

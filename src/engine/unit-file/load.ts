@@ -80,9 +80,18 @@ export function loadUnit(index: UnitFileIndex, name: UnitName, host: HostInfo): 
     sourceMtimes[path] = fs.stat(path)?.mtimeUsec ?? 0;
     parseFile(p, fs.readFile(path) ?? '', path, type, spec);
   }
-  const withFiles = { ...located, dropInPaths, diagnostics: p.diagnostics };
+  const withFiles = { ...located, dropInPaths, sourceDirs: sourceDirMtimes(index, id, aliases), diagnostics: p.diagnostics };
   if (p.error) return { ...withFiles, loadState: 'error', loadError: LOAD_ERRORS.error() };
   return buildLoaded(withFiles, p, index);
+}
+
+/** The unit's drop-in and link directories with their mtimes (null: absent), for NeedDaemonReload. */
+function sourceDirMtimes(index: UnitFileIndex, id: UnitName, aliases: readonly UnitName[]): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const suffix of ['.d', '.wants', '.requires']) {
+    for (const { path, exists } of index.possibleDirs(id, aliases, suffix)) out[path] = exists ? (index.fs.stat(path)?.mtimeUsec ?? null) : null;
+  }
+  return out;
 }
 
 /** Typed config, verification and dependencies for a unit whose files parsed. */

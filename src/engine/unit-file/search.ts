@@ -203,6 +203,21 @@ export class UnitFileIndex {
     return [...new Set(out)];
   }
 
+  /** Every directory that could hold `suffix` entries for the unit (04 §4.1), whether it exists now or not. */
+  possibleDirs(id: UnitName, aliases: readonly UnitName[], suffix: string): { path: string; exists: boolean }[] {
+    const out = new Map<string, boolean>();
+    const add = (dir: string, name: string): void => {
+      out.set(`${dir === '/' ? '' : dir}/${name}`, this.subdirs.get(name)?.has(dir) ?? false);
+    };
+    for (const n of [id, ...aliases]) {
+      const names = dropInNames(n);
+      for (const d of this.unitPath) for (const m of names) add(d, `${m}${suffix}`);
+    }
+    const type = parseUnitName(id)?.type;
+    if (type && suffix === '.d') for (const d of this.unitPath) add(d, `${type}.d`);
+    return [...out].map(([path, exists]) => ({ path, exists }));
+  }
+
   /** `.conf` drop-ins: first occurrence of a file name wins, then sorted by file name. */
   dropInPaths(id: UnitName, aliases: readonly UnitName[]): string[] {
     const byName = new Map<string, string>();

@@ -1,7 +1,7 @@
 // Units that are not loaded (not-found, masked, bad-setting, error) or of a type unitd does not
 // run: always inactive, never started. Services keep a Result so `show` matches systemd.
-import { ok } from '../errors.ts';
 import type { UnitTypeOps } from './index.ts';
+import { INERT_OPS } from './inert.ts';
 
 export const stubType: UnitTypeOps<null> = {
   hasStartLimit: false,
@@ -14,16 +14,6 @@ export const stubType: UnitTypeOps<null> = {
   start: () => 'again',
   stop: () => 'already',
   reload: () => 'not-active',
-  startLimitHit: () => {},
-  processStarted: () => {},
-  processExited: () => {},
-  spawnFailed: () => {},
-  timerFired: () => {},
-  processesGone: () => {},
-  notify: () => {},
-  kill: () => ok(0),
-  resetFailed: () => {},
-  isRestartPending: () => false,
+  ...INERT_OPS,
   properties: (u) => (u.config.type === 'target' ? [] : [['Result', 'success']]),
-  status: () => ({ mainPid: 0, execLines: [], result: null }),
 };

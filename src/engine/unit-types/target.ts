@@ -1,6 +1,6 @@
 // Target units (01 §8.3): no processes; start and stop flip the state at once.
-import { ok } from '../errors.ts';
 import type { UnitTypeOps } from './index.ts';
+import { INERT_OPS } from './inert.ts';
 
 interface TargetRuntime { active: boolean }
 
@@ -30,16 +30,6 @@ export const targetType: UnitTypeOps<TargetRuntime> = {
     ctx.stateChanged(unit);
     return 'started';
   },
-  startLimitHit: () => {},
-  processStarted: () => {},
-  processExited: () => {},
-  spawnFailed: () => {},
-  timerFired: () => {},
-  processesGone: () => {},
-  notify: () => {},
-  kill: () => ok(0),
-  resetFailed: () => {},
-  isRestartPending: () => false,
+  ...INERT_OPS,
   properties: () => [],
-  status: () => ({ mainPid: 0, execLines: [], result: null }),
 };

@@ -2,7 +2,7 @@
 // routing, process-group signalling, adoption of a double-forked daemon, sd_notify, fd leaks.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -119,7 +119,7 @@ test('signal() reaches the leader only, or with wholeUnit the whole process grou
   assert.ok(await waitFor(() => { try { readFileSync(marker); return true; } catch { return false; } }));
   const start = inputs.all.find((i) => i.kind === 'ProcessStarted' && i.execId === id);
   assert.ok(start?.kind === 'ProcessStarted');
-  assert.equal(groupMembers(start.pid).length, 3);
+  assert.ok(await waitFor(() => groupMembers(start.pid).length === 3), `members: ${groupMembers(start.pid)}`);
   assert.equal(driver.hasProcesses('test.service'), true);
   // Without wholeUnit only the command's own process is signalled (KillMode=mixed/process).
   assert.equal(driver.signal({ unit: 'test.service', signal: 15, execIds: [id], wholeUnit: false }), 1);
@@ -175,12 +175,46 @@ test('adopt() of a pid that is already gone reports code unknown', async () => {
   assert.deepEqual(await inputs.exitOf(adopted), { kind: 'ProcessExited', execId: adopted, code: 'unknown', status: 0 });
 });
 
-test('systemd-notify --ready reaches the unit through NOTIFY_SOCKET and returns at once', async () => {
+const pidOf = (execId: number): number => {
+  const start = inputs.all.find((i) => i.kind === 'ProcessStarted' && i.execId === execId);
+  assert.ok(start?.kind === 'ProcessStarted');
+  return start.pid;
+};
+
+// systemd-notify run as root sends with its parent's credentials: here the main shell's pid.
+test('systemd-notify --ready from a child reaches the unit with the main pid, and returns at once', async () => {
+  const t0 = performance.now();
   const id = sh('systemd-notify --ready --status=serving; exit 0', { unit: 'notify.service', notify: true });
   const msg = await inputs.until((i) => i.kind === 'NotifyReceived' && i.unit === 'notify.service');
   assert.ok(msg.kind === 'NotifyReceived' && msg.message.split('\n').includes('READY=1'), JSON.stringify(msg));
-  assert.equal((await inputs.exitOf(id)).status, 0);
+  assert.equal((await inputs.exitOf(id)).status, 0); // the barrier was released (else status 1 after 5 s)
+  assert.ok(performance.now() - t0 < 3000);
+  assert.equal(msg.pid, pidOf(id));
   assert.ok(!inputs.all.some((i) => i.kind === 'NotifyReceived' && i.message === 'BARRIER=1'));
+  // The message came in before the exit that followed it.
+  const exit = inputs.all.findIndex((i) => i.kind === 'ProcessExited' && i.execId === id);
+  assert.ok(inputs.all.indexOf(msg) < exit);
+});
+
+test('systemd-notify from a grandchild carries the pid of its own parent, not the main pid', async () => {
+  const pidFile = join(dir, 'inner.pid');
+  const id = sh(`sh -c 'echo $$ > ${pidFile}; systemd-notify --ready; exit 0'; exit 0`, { unit: 'notify2.service', notify: true });
+  const msg = await inputs.until((i) => i.kind === 'NotifyReceived' && i.unit === 'notify2.service');
+  assert.equal((await inputs.exitOf(id)).status, 0);
+  const inner = Number(readFileSync(pidFile, 'utf8').trim());
+  assert.ok(msg.kind === 'NotifyReceived' && msg.message === 'READY=1', JSON.stringify(msg));
+  assert.equal(msg.pid, inner);
+  assert.notEqual(msg.pid, pidOf(id));
+});
+
+test('a notification from an unprivileged sender carries its own pid', async () => {
+  // Not root, systemd-notify cannot claim its parent's pid: the kernel reports the real sender.
+  chmodSync(dir, 0o755); // mkdtemp made it 0700: let the unprivileged sender reach the socket
+  const id = sh('exec setpriv --reuid=65534 --regid=65534 --clear-groups systemd-notify --ready', { unit: 'notify3.service', notify: true });
+  const msg = await inputs.until((i) => i.kind === 'NotifyReceived' && i.unit === 'notify3.service');
+  assert.equal((await inputs.exitOf(id)).status, 0);
+  assert.ok(msg.kind === 'NotifyReceived' && msg.message === 'READY=1');
+  assert.equal(msg.pid, pidOf(id)); // exec kept the main pid all the way to systemd-notify
 });
 
 test("the daemon's own fds do not leak into services", async () => {

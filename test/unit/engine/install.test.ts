@@ -2,40 +2,16 @@
 // plan (04 §10), and unit-file states, over an in-memory file system; plans are applied to it.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import type { UnitFilesOp, UnitFilesReply } from '../../../src/engine/api.ts';
-import type { Result } from '../../../src/engine/errors.ts';
-import { planUnitFiles, type PresetMode } from '../../../src/engine/install.ts';
-import { globToRegExp, listUnitFiles, unitFileStateOf, type InstallEnv } from '../../../src/engine/install-state.ts';
-import { UnitFileIndex } from '../../../src/engine/unit-file/search.ts';
-import { MemFs, type MemFsSpec } from '../../fixtures/mem-fs.ts';
+import { globToRegExp, listUnitFiles } from '../../../src/engine/install-state.ts';
+import type { MemFsSpec } from '../../fixtures/mem-fs.ts';
 import { HOST } from './unit-file/host.ts';
+import { installWorld, serviceWithInstall } from '../../fixtures/install-world.ts';
 
 const E = '/etc/systemd/system';
 const L = '/usr/lib/systemd/system';
 const P = '/usr/lib/systemd/system-preset';
-const svc = (install = ''): string => `[Service]\nExecStart=/bin/true\n${install ? `[Install]\n${install}\n` : ''}`;
-
-function world(spec: MemFsSpec) {
-  const fs = new MemFs({ [`${L}/multi-user.target`]: '[Unit]\n', ...spec });
-  const env = (): InstallEnv => ({ index: new UnitFileIndex([E, L], fs), configDir: E, host: HOST, presetDirs: [P] });
-  const run = (op: UnitFilesOp, names: string[], presetMode?: PresetMode): Result<UnitFilesReply> => {
-    const r = planUnitFiles(env(), op, names, presetMode ? { presetMode } : {});
-    if (r.ok) for (const c of r.value.changes) {
-      if (c.type === 'symlink') fs.symlink(c.path, c.source);
-      if (c.type === 'unlink') fs.remove(c.path);
-    }
-    return r;
-  };
-  const lines = (r: Result<UnitFilesReply>): string[] => {
-    assert.ok(r.ok, r.ok ? '' : r.error.message);
-    return r.value.changes.map((c) => [c.type, c.path, c.source].filter((x) => x !== '').join(' '));
-  };
-  const state = (name: string): string => {
-    const r = unitFileStateOf(env(), name);
-    return r.ok ? r.value : `error: ${r.error.message}`;
-  };
-  return { fs, env, run, lines, state };
-}
+const svc = serviceWithInstall;
+const world = (spec: MemFsSpec) => installWorld(spec, { host: HOST, presetDirs: [P] });
 
 test('enable: alias first, then wants/requires links; Also= follows; missing targets are noted', () => {
   const w = world({
@@ -141,7 +117,7 @@ test('preset: the first matching rule of the first file wins; no rule means enab
   });
   assert.deepEqual(w.lines(w.run('preset', ['a.service', 'b.service'])), [`symlink ${E}/multi-user.target.wants/b.service ${L}/b.service`]);
   w.run('enable', ['a.service']);
-  assert.deepEqual(w.lines(w.run('preset', ['a.service'], 'enable-only')), []);
+  assert.deepEqual(w.lines(w.run('preset', ['a.service'], { presetMode: 'enable-only' })), []);
   assert.deepEqual(w.lines(w.run('preset', ['a.service'])), [`unlink ${E}/multi-user.target.wants/a.service`]);
   const listed = listUnitFiles(w.env()).map((f) => `${f.name} ${f.state} ${f.preset ?? '-'}`);
   assert.deepEqual(listed, ['a.service disabled disabled', 'b.service enabled enabled', 'multi-user.target static -']);
