@@ -146,11 +146,32 @@ export class NodeProcessDriver implements ProcessDriver {
   private pruneGroups(unit: UnitName): boolean {
     const groups = this.groups.get(unit);
     if (!groups || groups.size === 0) return false;
+    const live = this.liveGroups(unit, groups);
+    // A /proc scan can miss processes that were forked a moment ago (seen with a daemon whose
+    // parent exits right after forking). If the kernel still knows the group, look once more.
+    if ([...groups].some((g) => !live.has(g) && this.groupExists(g))) {
+      for (const g of this.liveGroups(unit, groups)) live.add(g);
+    }
+    for (const g of groups) if (!live.has(g) && !this.hasRunningExecIn(g)) groups.delete(g);
+    return live.size > 0;
+  }
+
+  /** Groups of `unit` with a member that is not a zombie, by /proc and the adopted pids. */
+  private liveGroups(unit: UnitName, groups: ReadonlySet<Pid>): Set<Pid> {
     const live = new Set<Pid>();
     for (const p of listProcesses()) if (groups.has(p.pgrp) && !isDead(p)) live.add(p.pgrp);
     for (const e of this.execs.values()) if (e.unit === unit && e.adopted && !isDead(readStat(e.pid))) live.add(e.pgid);
-    for (const g of groups) if (!live.has(g) && !this.hasRunningExecIn(g)) groups.delete(g);
-    return live.size > 0;
+    return live;
+  }
+
+  /** kill(-pgid, 0): the group still has a member (possibly only zombies). */
+  private groupExists(pgid: Pid): boolean {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'EPERM';
+    }
   }
 
   /** The unit's process groups and adopted pids, for status's process list (unit-processes.ts). */
