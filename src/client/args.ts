@@ -32,6 +32,8 @@ export interface Options {
   helpList: string[] | null;
   /** list-dependencies --reverse. */
   reverse: boolean;
+  /** list-dependencies/list-jobs --after/--before (null: neither; the last of them and --reverse wins). */
+  order: 'after' | 'before' | null;
   /** enable/disable/…/link --runtime: links under the runtime configuration directory. */
   runtime: boolean;
   /** enable/link/… --force: replace conflicting symlinks (no -f: that is --follow here). */
@@ -55,14 +57,14 @@ export const defaultOptions = (): Options => ({
   signal: null, killWhom: null, noPager: false, noLegend: false, full: false, plain: false, wait: false,
   dryRun: false, showTransaction: false, output: null, now: false, explain: false, types: [], states: [],
   help: false, version: false, helpList: null, lines: null, follow: false, since: null,
-  reverse: false, runtime: false, force: false,
+  reverse: false, order: null, runtime: false, force: false,
 });
 
 const OUTPUT_MODES = ['short', 'short-precise', 'short-iso', 'short-iso-precise', 'short-full', 'short-monotonic',
   'short-unix', 'short-delta', 'verbose', 'export', 'json', 'json-pretty', 'json-sse', 'json-seq', 'cat', 'with-unit'];
 const KILL_WHOM = ['main', 'control', 'all'];
 // Kept in sync with types.ts JOB_MODES by hand: the daemon validates, this list only serves `help`.
-const JOB_MODES_HELP = ['fail', 'replace', 'replace-irreversibly', 'isolate', 'flush', 'ignore-dependencies', 'ignore-requirements', 'triggering'];
+const JOB_MODES_HELP = ['fail', 'replace', 'replace-irreversibly', 'isolate', 'flush', 'ignore-dependencies', 'ignore-requirements', 'triggering', 'restart-dependencies'];
 
 type Apply = (o: Options, value: string) => string | null;   // returns an error message or null
 
@@ -132,7 +134,9 @@ const OPTIONS: readonly OptionSpec[] = [
   flag('system', undefined, () => {}),   // the only scope unitd has
   flag('help', 'h', (o) => { o.help = true; }),
   flag('version', undefined, (o) => { o.version = true; }),
-  flag('reverse', undefined, (o) => { o.reverse = true; }),
+  flag('reverse', undefined, (o) => { o.reverse = true; o.order = null; }),
+  flag('after', undefined, (o) => { o.order = 'after'; }),
+  flag('before', undefined, (o) => { o.order = 'before'; }),
   flag('runtime', undefined, (o) => { o.runtime = true; }),
   flag('force', undefined, (o) => { o.force = true; }),
   withArg('lines', 'n', (o, v) => {

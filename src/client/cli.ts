@@ -21,6 +21,14 @@ export interface CliDeps {
 
 export { socketPath };
 
+/** What offline verbs get instead of a connection. */
+const OFFLINE_RPC: Rpc & { close(): void } = {
+  call: () => Promise.reject(new Error('this verb does not talk to unitd')),
+  onSignal: () => {},
+  onClose: () => {},
+  close: () => {},
+};
+
 export async function runCli(argv: readonly string[], deps: CliDeps): Promise<number> {
   const program = deps.program ?? 'unitctl';
   const { io } = deps;
@@ -45,7 +53,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
   const path = socketPath(options.socket, deps.env, deps.uid);
   let rpc: Rpc & { close(): void };
   try {
-    rpc = await deps.connect(path);
+    rpc = verb.offline ? OFFLINE_RPC : await deps.connect(path);
   } catch (err) {
     io.err(`Failed to connect to unitd at ${path}: ${(err as Error).message}`);
     return EXIT.failure;

@@ -22,6 +22,7 @@ import { NodeProcessDriver, notifyDirFor } from './process-driver.ts';
 import { Reaper } from './reaper.ts';
 import { RpcServer, signalForEvent } from './rpc-server.ts';
 import { installSignalHandlers } from './signals.ts';
+import { systemStateSignal } from './system-state-signal.ts';
 import { UnitFileWatcher } from './unit-files.ts';
 import { unitProcesses } from './unit-processes.ts';
 
@@ -119,6 +120,7 @@ export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactor
 
   let rpc: RpcServer | null = null;
   let onIdle: (() => void) | null = null;
+  let pokeSystemState: (() => void) | null = null;
   let shutdown: (status: number, why: string) => void = () => {};
   const emit = (event: EngineEvent): void => {
     logEngineEvent(dl, event);
@@ -126,6 +128,7 @@ export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactor
     if (signal) rpc?.broadcast(signal.name, signal.params);
     if (event.kind === 'UnitFilesChanged' && event.report) rpc?.broadcast('Reloaded', event.report);
     if (event.kind === 'Idle') onIdle?.();
+    pokeSystemState?.();
     if (event.kind === 'ExitRequested') setImmediate(() => shutdown(event.status, 'exit requested by a unit'));
   };
 
@@ -143,6 +146,7 @@ export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactor
     newInvocationId: () => randomBytes(16).toString('hex'),
   };
   const manager = makeManager(ports, { unitPath: config.unitPath, ...(config.reloadPolicy ? { reloadPolicy: config.reloadPolicy } : {}) });
+  pokeSystemState = systemStateSignal(() => manager.systemState().state, (state) => rpc?.broadcast('SystemStateChanged', { state }));
   const theLoop = new Loop(manager, { onError: (err, what) => log.error({ err }, `engine failure while ${what}`) });
   loop = theLoop;
 

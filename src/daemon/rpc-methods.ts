@@ -229,9 +229,11 @@ const METHODS: { readonly [M in MethodName]: Row<M> } = {
       const unit = str(p, 'unit');
       if (unit === null) return 'unit must be a non-empty string';
       if (!optionalBool(p['reverse']) || !optionalBool(p['all'])) return 'reverse and all must be booleans';
-      return { unit, reverse: p['reverse'] === true, all: p['all'] === true };
+      const order = p['order'];
+      if (order !== undefined && order !== 'after' && order !== 'before') return "order must be 'after' or 'before'";
+      return { unit, reverse: p['reverse'] === true, all: p['all'] === true, ...(order === undefined ? {} : { order }) };
     },
-    call: (d, p) => d.run(() => unwrap(d.manager.unitDependencies(p.unit, { reverse: p.reverse === true, all: p.all === true }))),
+    call: (d, p) => d.run(() => unwrap(d.manager.unitDependencies(p.unit, { reverse: p.reverse === true, all: p.all === true, order: p.order }))),
   },
   GetSystemState: { check: none, call: (d) => d.run(() => d.manager.systemState()) },
   ShowEnvironment: { check: none, call: (d) => d.run(() => ({ environment: d.manager.showEnvironment() })) },

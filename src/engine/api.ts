@@ -57,7 +57,7 @@ export interface Methods {
   /** cat: the current text of the unit's fragment and drop-ins, in load order. */
   GetUnitFileText: { params: { unit: string }; result: UnitFileText };
   /** list-dependencies: the tree below a unit (forward or --reverse; --all descends into every unit). */
-  ListUnitDependencies: { params: { unit: string; reverse?: boolean; all?: boolean }; result: DependencyNode };
+  ListUnitDependencies: { params: { unit: string; reverse?: boolean; all?: boolean; /** --after/--before: ordering edges instead. */ order?: 'after' | 'before' }; result: DependencyNode };
   /** is-system-running, and the manager's own properties for show without a unit. */
   GetSystemState: { params: Record<string, never>; result: SystemStateReport };
   /** The manager environment services inherit, NAME=VALUE sorted. */
@@ -229,6 +229,8 @@ export interface Signals {
   UnitChanged: { unit: UnitName; activeState: ActiveState; subState: string };
   Reloaded: ReloadReport;
   UnitFilesChanged: UnitFilesChangedReport;
+  /** The value GetSystemState reports changed (is-system-running --wait). */
+  SystemStateChanged: { state: SystemState };
   /** A new line of a unit followed with GetUnitLogs (sent only to that connection). */
   LogLine: LogEntry;
 }

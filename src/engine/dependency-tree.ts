@@ -12,8 +12,13 @@ export const TREE_KINDS = {
   reverse: ['RequiredBy', 'RequisiteOf', 'WantedBy', 'PartOf', 'BoundBy', 'UpheldBy'],
 } as const satisfies Record<'forward' | 'reverse', readonly DepKind[]>;
 
+/** --after lists the units this one is ordered after; --before the units it is ordered before. */
+export const ORDER_KINDS = { after: ['After'], before: ['Before'] } as const satisfies Record<'after' | 'before', readonly DepKind[]>;
+
 export interface TreeOptions {
   readonly reverse: boolean;
+  /** --after/--before: follow the ordering edges instead (overrides `reverse`, as in systemctl). */
+  readonly order?: 'after' | 'before' | undefined;
   /** Descend into every unit, not only into targets. */
   readonly all: boolean;
 }
@@ -29,9 +34,10 @@ export function compareTreeNames(a: string, b: string): number {
 }
 
 /** Direct dependencies of `unit` in display order, without duplicates. */
-export function directDependencies(s: EngineState, unit: UnitName, reverse: boolean): UnitName[] {
+export function directDependencies(s: EngineState, unit: UnitName, reverse: boolean, order?: 'after' | 'before'): UnitName[] {
   const out = new Set<UnitName>();
-  for (const kind of reverse ? TREE_KINDS.reverse : TREE_KINDS.forward) for (const n of s.graph.get(unit, kind)) out.add(n);
+  const kinds = order === 'after' ? ORDER_KINDS.after : order === 'before' ? ORDER_KINDS.before : reverse ? TREE_KINDS.reverse : TREE_KINDS.forward;
+  for (const kind of kinds) for (const n of s.graph.get(unit, kind)) out.add(n);
   return [...out].sort(compareTreeNames);
 }
 
@@ -46,7 +52,7 @@ export function dependencyTree(s: EngineState, root: UnitName, o: TreeOptions): 
   const build = (name: UnitName, expand: boolean): DependencyNode => {
     if (!expand) return { unit: name, activeState: activeStateOf(s, name), cycle: false, children: [] };
     path.add(name);
-    const children = directDependencies(s, name, o.reverse).map((c): DependencyNode => (path.has(c)
+    const children = directDependencies(s, name, o.reverse, o.order).map((c): DependencyNode => (path.has(c)
       ? { unit: c, activeState: activeStateOf(s, c), cycle: true, children: [] }
       : build(c, o.all || isTarget(c))));
     path.delete(name);

@@ -53,7 +53,7 @@ export interface ManagerApi {
   /** cat: fragment and drop-ins as they are on disk now. */
   unitFileText(unit: string): Result<UnitFileText>;
   /** list-dependencies (dependency-tree.ts). */
-  unitDependencies(unit: string, options: { reverse: boolean; all: boolean }): Result<DependencyNode>;
+  unitDependencies(unit: string, options: { reverse: boolean; all: boolean; order?: 'after' | 'before' | undefined }): Result<DependencyNode>;
   /** is-system-running (system-state.ts). */
   systemState(): SystemStateReport;
   /** The manager environment services inherit (manager-environment.ts). */

@@ -272,7 +272,7 @@ export class Manager implements ManagerApi {
     return !this.s.shuttingDown || this.uniqueUnits().every((u) => isInactiveOrFailed(u.activeState));
   }
 
-  unitDependencies(unit: string, options: { reverse: boolean; all: boolean }): Result<DependencyNode> {
+  unitDependencies(unit: string, options: { reverse: boolean; all: boolean; order?: 'after' | 'before' | undefined }): Result<DependencyNode> {
     const r = resolveUnit(this.s, unit);
     return r.ok ? ok(dependencyTree(this.s, r.value.id, options)) : r;
   }

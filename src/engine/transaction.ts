@@ -18,7 +18,8 @@ export type { InstalledJobView, PulledBy, TransactionUnitState, TransactionView 
 
 /*
  * The numbered steps (02 §5, §6.3), each one pass over the transaction:
- *  1. validate the mode against the request (isolate needs start and AllowIsolate=, triggering needs stop);
+ *  1. validate the mode against the request (isolate needs start and AllowIsolate=, triggering needs stop,
+ *     restart-dependencies needs start);
  *  2. collapse the requested type once, against the anchor unit's state now;
  *  3. add the anchor and, depth-first, the jobs its dependencies pull in (mandatory pull errors
  *     fail the request, except "not applicable"; optional pull errors are logged and ignored);
@@ -69,7 +70,7 @@ export interface TransactionPlan {
 
 interface ModeRow {
   readonly onlyFor: JobType | null;         // the one requested type the mode accepts
-  readonly extra: 'isolate' | 'triggering' | null;
+  readonly extra: 'isolate' | 'triggering' | 'restart-dependencies' | null;
   readonly ignoreRequirements: boolean;
   readonly ignoreOrder: boolean;
   readonly irreversible: boolean;
@@ -93,10 +94,12 @@ const MODE_TABLE = {
   'ignore-dependencies':  { ...BASE, ignoreRequirements: true, ignoreOrder: true },
   'ignore-requirements':  { ...BASE, ignoreRequirements: true },
   'triggering':           { ...BASE, onlyFor: 'stop', extra: 'triggering' },
-  'restart-dependencies': null,             // systemd 254+; 252 answers "Job mode … invalid"
+  // Extension (systemd 254+ names the mode; 252 rejects it): propagated restarts start inactive dependents too.
+  'restart-dependencies': { ...BASE, onlyFor: 'start', extra: 'restart-dependencies' },
 } as const satisfies Record<JobMode, ModeRow | null>;
 
-const ONLY_FOR_MESSAGE = { isolate: 'Isolate is only valid for start.', triggering: '--job-mode=triggering is only valid for stop.' } as const;
+const ONLY_FOR_MESSAGE = { isolate: 'Isolate is only valid for start.', triggering: '--job-mode=triggering is only valid for stop.',
+  'restart-dependencies': '--job-mode=restart-dependencies is only valid for start.' } as const;
 
 /** 02 §6.2 applicability. */
 const APPLICABLE = {
@@ -131,6 +134,18 @@ const PULL_RULES = {
   'nop': [],
 } as const satisfies Record<InstallableJobType, readonly PullRule[]>;
 
+/**
+ * Mode restart-dependencies (systemd 254): the anchor's start is propagated to the units that
+ * depend on it the way a restart is (try-restart: only those that are up are restarted). It
+ * applies to the anchor job only; what the anchor pulls in follows the ordinary rules.
+ */
+const PULL_RULES_RESTART_DEPENDENCIES = {
+  ...PULL_RULES,
+  'start': [...PULL_START, PROPAGATE_RESTART],
+} as const satisfies Record<InstallableJobType, readonly PullRule[]>;
+
+type PullTable = Record<InstallableJobType, readonly PullRule[]>;
+
 /** Builds, checks and merges the transaction for one request (02 §5 steps 1–8, without installing). */
 export function buildTransaction(view: TransactionView, request: TransactionRequest): Result<TransactionPlan> {
   const mode: ModeRow | null = MODE_TABLE[request.mode] ?? null;
@@ -141,7 +156,7 @@ export function buildTransaction(view: TransactionView, request: TransactionRequ
   if (mode.extra === 'isolate' && !state.allowIsolate) return fail('NoIsolation');
   const tx = newTx(view, mode.irreversible);
   const type = collapse(request.type, state.activeState);
-  const err = addJobAndDependencies(tx, type, request.unit, null, mode);
+  const err = addJobAndDependencies(tx, type, request.unit, null, { ...mode, restartDependencies: mode.extra === 'restart-dependencies' });
   if (err) return { ok: false, error: withLog(err, tx) };
   if (mode.extra === 'isolate') addIsolateJobs(tx);
   if (mode.extra === 'triggering') addTriggeringJobs(tx, request.unit);
@@ -210,8 +225,8 @@ interface Frame extends By {
 
 const KIND_LABEL = Object.fromEntries(DEP_KINDS.map((k) => [k, `${k}=`])) as Record<DepKind, string>;
 
-const frameOf = (tx: Tx, job: TxJob): Frame => ({
-  job, rules: PULL_RULES[job.type], deps: tx.view.graph.kindsOf(job.name), ri: 0, ki: 0, it: null,
+const frameOf = (tx: Tx, job: TxJob, table: PullTable): Frame => ({
+  job, rules: table[job.type], deps: tx.view.graph.kindsOf(job.name), ri: 0, ki: 0, it: null,
   rule: PROPAGATE_STOP, depKind: 'Requires', matters: false, conflicts: false, kind: '',
 });
 
@@ -221,12 +236,13 @@ const frameOf = (tx: Tx, job: TxJob): Frame => ({
  * first optional pull or the root; the jobs already added stay in the transaction.
  */
 function addJobAndDependencies(tx: Tx, type: InstallableJobType, unit: UnitName, by: By | null,
-  o: { readonly ignoreRequirements: boolean; readonly ignoreOrder: boolean }): UnitdError | null {
+  o: { readonly ignoreRequirements: boolean; readonly ignoreOrder: boolean; readonly restartDependencies?: boolean }): UnitdError | null {
   const mark = tx.seq;
   const root = addChecked(tx, type, unit, by, o.ignoreOrder);
   if ('error' in root) return root.error;
   if (root.seq < mark || o.ignoreRequirements) return null;
-  const stack: Frame[] = [frameOf(tx, root)];
+  const table: PullTable = PULL_RULES;
+  const stack: Frame[] = [frameOf(tx, root, o.restartDependencies && by === null ? PULL_RULES_RESTART_DEPENDENCIES : table)];
   while (stack.length > 0) {
     let f = stack[stack.length - 1]!;
     const dep = nextDependency(f);
@@ -236,7 +252,7 @@ function addJobAndDependencies(tx: Tx, type: InstallableJobType, unit: UnitName,
     const before = tx.seq;
     const r = addChecked(tx, jobType, dep, f, o.ignoreOrder);
     if (!('error' in r)) {
-      if (r.seq >= before) stack.push(frameOf(tx, r));
+      if (r.seq >= before) stack.push(frameOf(tx, r, table));
       continue;
     }
     // Unwind: a mandatory failure (other than "not applicable") fails the frame that pulled.

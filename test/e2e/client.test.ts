@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { REPO, startDaemon, waitFor } from './helpers.ts';
 
 const UNITS = {
-  'a.service': '[Unit]\nDescription=Service A\nRequires=b.service\nWants=c.service\n[Service]\nExecStart=/bin/sleep 1000\n',
+  'a.service': '[Unit]\nDescription=Service A\nRequires=b.service\nWants=c.service\nAfter=b.service\n[Service]\nExecStart=/bin/sleep 1000\n',
   'b.service': '[Service]\nExecStart=/bin/sleep 1000\n',
   'c.service': "[Unit]\nWants=d.service\n[Service]\nExecStart=/bin/sh -c 'sleep 1000 & exec sleep 1001'\n",
   'd.service': '[Service]\nExecStart=/bin/false\n',
@@ -46,6 +46,13 @@ test('query, environment and manager verbs against a running daemon', async () =
     assert.match(d.ctl('list-dependencies', '--all', 'a.service').stdout, /│ └─d\.service|  └─d\.service|├─d\.service/);
     assert.equal(JSON.parse(d.ctl('list-dependencies', '--output=json', '--reverse', 'b.service').stdout)[0].children[0].unit, 'a.service');
     assert.match(d.ctl('list-dependencies').stdout, /^default\.target\n● └─a\.service\n/);
+    // --after/--before: the ordering edges (After=b.service), not the requirement ones.
+    const after = d.ctl('list-dependencies', '--after', 'a.service');
+    assert.equal(after.status, 0, after.stderr);
+    assert.ok(after.stdout.split('\n').some((l) => /^● [├└]─b\.service$/.test(l)), after.stdout);
+    assert.ok(!after.stdout.includes('c.service'), after.stdout);
+    assert.ok(/[├└]─a\.service\n/.test(d.ctl('list-dependencies', '--before', 'b.service').stdout));
+    assert.ok(!d.ctl('list-dependencies', '--after', 'b.service').stdout.includes('a.service'));
 
     // The environment: set, show (quoted), inherited by a service started afterwards, unset.
     assert.equal(d.ctl('set-environment', 'FOO=bar', 'SP=a b', 'GONE=x').status, 0);
@@ -150,6 +157,22 @@ test('run as systemctl and through service NAME ACTION; the client library await
     }
   } finally {
     rmSync(links, { recursive: true, force: true });
+    await d.stop();
+  }
+});
+
+test('is-system-running --wait waits for the boot to finish (SystemStateChanged)', async () => {
+  const d = await startDaemon({
+    'default.target': '[Unit]\nWants=slow.service\n',
+    'slow.service': '[Service]\nType=oneshot\nExecStart=/bin/sleep 1.2\n',
+  });
+  try {
+    const t0 = Date.now();
+    const r = d.ctl('is-system-running', '--wait');
+    assert.deepEqual([r.stdout, r.status], ['running\n', 0], r.stderr);
+    assert.equal(d.ctl('is-active', 'slow.service').stdout, 'inactive\n', 'the oneshot ran to its end first');
+    assert.ok(Date.now() - t0 < 10_000);
+  } finally {
     await d.stop();
   }
 });

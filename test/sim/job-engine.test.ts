@@ -106,3 +106,26 @@ test('a unit bound to a unit that went inactive is stopped, and its stop job nam
   assert.ok(stop?.kind === 'JobNew');
   assert.deepEqual(stop.job.origin, { kind: 'dependency', unit: 'db.service', dependency: 'BindsTo=/PropagatesStopTo=', job: null, jobType: 'stop' });
 });
+
+test('start --job-mode=restart-dependencies restarts the running units that require it; plain start does not', () => {
+  const sim = new Sim({ files: {
+    [`${U}/base.service`]: svc('ExecStart=/sim/run'),
+    [`${U}/user.service`]: svc('ExecStart=/sim/run', 'Requires=base.service\nAfter=base.service'),
+  } });
+  jobOf(sim.enqueue('user.service', 'start'));
+  sim.runFor(1);
+  assert.equal(sim.state('user.service'), 'active/running/success');
+  const userStarts = (): number => sim.spawned.filter((r) => r.unit === 'user.service').length;
+  jobOf(sim.enqueue('base.service', 'start'));
+  sim.runFor(1);
+  assert.equal(userStarts(), 1, 'a plain start of an active unit touches nobody');
+  const r = sim.enqueue('base.service', 'start', 'restart-dependencies');
+  assert.ok(r.ok);
+  assert.deepEqual(r.value.jobs.map((j) => `${j.unit}/${j.type}`).sort(), ['base.service/start', 'user.service/restart']);
+  sim.runFor(1);
+  assert.equal(userStarts(), 2, 'user.service was restarted');
+  assert.equal(sim.state('user.service'), 'active/running/success');
+  const bad = sim.enqueue('base.service', 'restart', 'restart-dependencies');
+  assert.ok(!bad.ok);
+  assert.equal(bad.error.message, '--job-mode=restart-dependencies is only valid for start.');
+});

@@ -23,6 +23,7 @@ import stop from './stop.ts';
 import tryReloadOrRestart from './try-reload-or-restart.ts';
 import tryRestart from './try-restart.ts';
 import cat from './cat.ts';
+import calendar from './calendar.ts';
 import disable from './disable.ts';
 import enable from './enable.ts';
 import link from './link.ts';
@@ -68,6 +69,7 @@ export const VERBS: Readonly<Record<string, Verb>> = {
   'is-enabled': isEnabled,
   'list-unit-files': listUnitFiles,
   cat,
+  calendar,
   'list-dependencies': listDependencies,
   'is-system-running': isSystemRunning,
   'show-environment': showEnvironment,

@@ -1,5 +1,5 @@
 // `list-dependencies [UNIT…]` (default default.target): the dependency tree of each unit, with
-// --reverse, --all (descend into every unit, not only targets), --plain, --output=json.
+// --reverse, --after/--before (ordering edges), --all (descend into every unit, not only targets), --plain, --output=json.
 import type { DependencyNode } from '../../engine/api.ts';
 import { EXIT } from '../exit-codes.ts';
 import { printJson, wantsJson } from '../json-output.ts';
@@ -16,7 +16,7 @@ const listDependencies: Verb = {
     const trees: DependencyNode[] = [];
     for (const unit of await expandNames(ctx, args.length > 0 ? args : ['default.target'])) {
       try {
-        trees.push(await ctx.rpc.call('ListUnitDependencies', { unit, reverse: o.reverse, all: o.all }));
+        trees.push(await ctx.rpc.call('ListUnitDependencies', { unit, reverse: o.reverse, all: o.all, ...(o.order === null ? {} : { order: o.order }) }));
       } catch (err) {
         ctx.io.err(`Failed to list dependencies of ${unit}: ${(err as Error).message}`);
         return EXIT.failure;

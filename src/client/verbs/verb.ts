@@ -8,6 +8,8 @@ export interface Verb {
   readonly maxArgs?: number;
   /** Its stdout may go through a pager on a terminal (06: list and show verbs). */
   readonly pager?: boolean;
+  /** Runs without connecting to the daemon (`calendar`); its ctx.rpc refuses every call. */
+  readonly offline?: boolean;
   /** Returns the exit status. */
   run(ctx: Context, args: readonly string[]): Promise<number>;
 }

@@ -6,7 +6,8 @@ import { parseUnitName } from '../unit-name.ts';
 import * as B from './build.ts';
 import { DECLARED_DEP_KINDS, type DeclaredDepKind, type LoadDiagnostic, type LoadedUnit } from './config.ts';
 import { lexUnitFile } from './lexer.ts';
-import { applyAssignment, SECTIONS_BY_TYPE, SettingStore } from './schema.ts';
+import { applyAssignment, lookupKey, SECTIONS_BY_TYPE, SettingStore } from './schema.ts';
+import type { Assignment } from './lexer.ts';
 import type { UnitFileIndex } from './search.ts';
 import type { SpecifierContext } from './specifiers.ts';
 
@@ -37,6 +38,19 @@ const LOAD_ERRORS = {
   unsupported: () => ({ name: 'System.Error.EOPNOTSUPP', message: 'Operation not supported' }),
 } as const;
 
+/**
+ * Keys the schema accepts but unitd does not act upon (sandboxing, cgroups …) get one warning per
+ * file, at the first one's line, instead of one each: a Debian unit often has a dozen of them.
+ */
+function ignoredSettingsWarning(ignored: readonly Assignment[]): LoadDiagnostic | null {
+  const first = ignored[0];
+  if (!first) return null;
+  const others = new Set(ignored.map((a) => a.key));
+  others.delete(first.key);
+  const rest = others.size === 0 ? '' : ` (and ${others.size} other unsupported setting${others.size === 1 ? '' : 's'} in this file)`;
+  return { file: first.file, line: first.line, severity: 'warning', message: `Setting '${first.key}=' is not supported by unitd in containers, ignoring${rest}.` };
+}
+
 /** Parses one file into the store; stops at the file's first fatal error, as systemd does. */
 function parseFile(p: Parsed, text: string, file: string, type: UnitType, spec: SpecifierContext): void {
   const lexed = lexUnitFile(text, file);
@@ -45,12 +59,16 @@ function parseFile(p: Parsed, text: string, file: string, type: UnitType, spec: 
   for (const s of lexed.sections) {
     if (!valid.includes(s.name) && !s.name.startsWith('X-')) p.diagnostics.push({ file, line: s.line, severity: 'warning', message: `Unknown section '${s.name}'. Ignoring.` });
   }
+  const ignored: Assignment[] = [];
   for (const a of lexed.assignments) {
     if (!valid.includes(a.section)) continue;
+    if (lookupKey(a.section, a.key)?.kind === 'ignored') ignored.push(a);
     const r = applyAssignment(p.store, a, spec);
     p.diagnostics.push(...r.diagnostics);
     if (r.fatal) { p.bad = true; break; }
   }
+  const warning = ignoredSettingsWarning(ignored);
+  if (warning) p.diagnostics.push(warning);
   if (lexed.fatal) { p.diagnostics.push(lexed.fatal); p.error = true; }
 }
 

@@ -3,6 +3,7 @@
 import type { ConditionSpec, ExitStatusSet, SocketListen } from './config.ts';
 import { parseSignal } from '../signals.ts';
 import { parseTimespan } from '../time.ts';
+import { parseCalendar } from '../calendar.ts';
 import { JOB_MODES } from '../types.ts';
 import { parseUnitName, withInstance } from '../unit-name.ts';
 import { PATH_CONDITIONS } from '../conditions.ts';
@@ -263,8 +264,12 @@ export const listen = (kind: SocketListen['kind']): Parser => (v, ctx) => {
   return valid ? good([listener]) : bad(`Failed to parse address value in '${v}', ignoring: Invalid argument`);
 };
 
-/** OnCalendar=: kept as text; the timer unit type evaluates the expression. */
-export const calendar: Parser = (v) => good([v]);
+/** OnCalendar=: specifiers expanded, checked with the calendar parser, kept as text (load-fragment.c). */
+export const calendar: Parser = (v, ctx) => {
+  const r = expandSpecifiers(v, ctx.spec);
+  if (!r.ok) return bad(specifierFailure(v));
+  return parseCalendar(r.value).ok ? good([r.value]) : bad(`Failed to parse calendar specification, ignoring: ${r.value}`);
+};
 
 /** Wraps a scalar parser so its value is appended to a list. */
 export const listOf = (p: Parser): Parser => (v, ctx) => {

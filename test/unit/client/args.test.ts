@@ -21,6 +21,7 @@ const CASES: [string[], string | null, string[], Partial<Options>][] = [
   [['start', 'a', '--no-block'], 'start', ['a'], { noBlock: true }],
   [['start', '--job-mode=fail', 'a'], 'start', ['a'], { jobMode: 'fail' }],
   [['start', '--job-mode', 'flush', 'a'], 'start', ['a'], { jobMode: 'flush' }],
+  [['restart', '--job-mode=restart-dependencies', 'a'], 'restart', ['a'], { jobMode: 'restart-dependencies' }],
   [['--fail', 'stop', 'a'], 'stop', ['a'], { jobMode: 'fail' }],
   [['--irreversible', 'stop', 'a'], 'stop', ['a'], { jobMode: 'replace-irreversibly' }],
   [['--ignore-dependencies', 'start', 'a'], 'start', ['a'], { jobMode: 'ignore-dependencies' }],
@@ -91,6 +92,7 @@ for (const [argv, message] of ERRORS) {
 test('help lists for --signal=help and --job-mode=help', () => {
   assert.ok(ok(['--signal=help']).options.helpList?.includes('TERM'));
   assert.ok(ok(['--job-mode=help']).options.helpList?.includes('ignore-requirements'));
+  assert.ok(ok(['--job-mode=help']).options.helpList?.includes('restart-dependencies'));
 });
 
 test('signal names with and without SIG, numbers and real-time signals', () => {
@@ -99,4 +101,12 @@ test('signal names with and without SIG, numbers and real-time signals', () => {
     ['SIGRTMIN+2', 36], ['RTMAX-1', 63], ['RTMAX', 64], ['64', 64], ['0', null], ['sigterm', null], ['RTMIN+31', null], ['', null],
   ];
   for (const [text, n] of table) assert.equal(parseSignal(text), n, text);
+});
+
+test('--after/--before set the ordering direction; the last of them and --reverse wins', () => {
+  assert.equal(ok(['list-dependencies', '--after', 'a']).options.order, 'after');
+  assert.equal(ok(['list-dependencies', '--after', '--before']).options.order, 'before');
+  const r = ok(['--before', 'list-dependencies', '--reverse']).options;
+  assert.deepEqual([r.order, r.reverse], [null, true]);
+  assert.equal(ok(['list-jobs']).options.order, null);
 });

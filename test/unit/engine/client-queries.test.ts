@@ -41,6 +41,20 @@ test('only targets are expanded unless all; a unit on the path is a cycle, not e
   assert.deepEqual(all.children[0]!.children.map((c) => c.unit), ['c.service']);
 });
 
+test('--after follows After= (targets expanded, services not unless all); --before the inverse; both override reverse', () => {
+  const s = stateWith([['a.service', 'After', 'b.target'], ['b.target', 'After', 'c.service'], ['c.service', 'After', 'd.service'],
+    ['a.service', 'Wants', 'w.service']], { 'c.service': 'active' });
+  assert.deepEqual(directDependencies(s, 'a.service', false, 'after'), ['b.target']);
+  assert.deepEqual(directDependencies(s, 'b.target', true, 'before'), ['a.service']);
+  const tree = dependencyTree(s, 'a.service', { reverse: true, all: false, order: 'after' });
+  assert.deepEqual(tree.children, [{ unit: 'b.target', activeState: 'inactive', cycle: false,
+    children: [{ unit: 'c.service', activeState: 'active', cycle: false, children: [] }] }]);
+  const all = dependencyTree(s, 'a.service', { reverse: false, all: true, order: 'after' });
+  assert.deepEqual(all.children[0]!.children[0]!.children.map((c) => c.unit), ['d.service']);
+  const before = dependencyTree(s, 'd.service', { reverse: false, all: true, order: 'before' });
+  assert.deepEqual(before.children[0]!.children[0]!.children.map((c) => c.unit), ['a.service']);
+});
+
 test('SystemState: stopping, then boot phase, then health', () => {
   assert.equal(systemState({ boot: 'initializing', shuttingDown: false, failedUnits: 0 }), 'initializing');
   assert.equal(systemState({ boot: 'starting', shuttingDown: false, failedUnits: 3 }), 'starting');

@@ -186,6 +186,23 @@ test('02 §13.4: restart B try-restarts the active dependents and skips inactive
   assert.deepEqual(jobsOf(p), ['B/restart', 'starting/restart', 'up/restart']);
 });
 
+test('restart-dependencies: a start of B try-restarts the units that depend on B, as a restart of B would', () => {
+  const w = world().unit('B')
+    .unit('up', { activeState: 'active', deps: { Requires: ['B'], After: ['B'] } })
+    .unit('down', { deps: { Requires: ['B'], After: ['B'] } })
+    .unit('part', { activeState: 'active', deps: { PartOf: ['B'] } })
+    .unit('wanter', { activeState: 'active', deps: { Wants: ['B'] } })
+    .unit('C', { deps: { Requires: ['B'] } });
+  // A plain start touches nobody that depends on B.
+  assert.deepEqual(jobsOf(planOf(w.request('B', 'start'))), ['B/start']);
+  const p = planOf(w.request('B', 'start', 'restart-dependencies'));
+  // Active dependents are restarted; inactive ones stay down (try-restart → nop); Wants= does not propagate.
+  assert.deepEqual(jobsOf(p), ['B/start', 'part/restart', 'up/restart']);
+  assert.deepEqual([p.anchor.unit, p.anchor.type], ['B', 'start']);
+  // Only the anchor propagates: starting C pulls B in without restarting B's other dependents.
+  assert.deepEqual(jobsOf(planOf(w.request('C', 'start', 'restart-dependencies'))), ['B/start', 'C/start']);
+});
+
 test('stopping a target does not stop what it wants or requires (conformance target-stop-keeps-wanted)', () => {
   const w = world().unit('app.target', { activeState: 'active', deps: { Wants: ['a.service'], Requires: ['b.service'] } })
     .unit('a.service', { activeState: 'active' }).unit('b.service', { activeState: 'active' });
@@ -270,8 +287,10 @@ test('request validation errors', () => {
   assert.deepEqual([e2.name, e2.message], ['NoIsolation', 'Operation refused, unit may not be isolated.']);
   const e3 = errorOf(w.request('t.target', 'start', 'triggering'));
   assert.deepEqual([e3.name, e3.message], ['InvalidArgs', '--job-mode=triggering is only valid for stop.']);
-  const e4 = errorOf(w.request('t.target', 'start', 'restart-dependencies'));
-  assert.deepEqual([e4.name, e4.message], ['InvalidArgs', 'Job mode restart-dependencies invalid']);
+  for (const type of ['restart', 'stop', 'try-restart', 'reload'] as const) {
+    const e4 = errorOf(w.request('t.target', type, 'restart-dependencies'));
+    assert.deepEqual([e4.name, e4.message], ['InvalidArgs', '--job-mode=restart-dependencies is only valid for start.'], type);
+  }
 });
 
 test('load-state errors: anchor and mandatory dependencies fail the request, optional ones are skipped', () => {

@@ -127,3 +127,26 @@ test('exclusive (unitd extension) and install section', () => {
   assert.deepEqual(u.settings.exclusive, ['db', 'web']);
   assert.deepEqual([u.install.wantedBy, u.install.alias], [['multi-user.target'], ['y.service']]);
 });
+
+test('settings unitd accepts but ignores: one warning per file, at the first one, with a count of the rest', () => {
+  const body = '[Unit]\nDescription=d\nRequiresMountsFor=/var\n[Service]\nExecStart=/bin/a\nProtectSystem=full\nPrivateTmp=yes\nCPUQuota=20%\nPrivateTmp=no\nNoSuchKey=1\n';
+  const u = load({
+    [`${U}/s.service`]: body,
+    [`${U}/s.service.d/one.conf`]: '[Service]\nNoNewPrivileges=yes\n',
+    [`${U}/s.service.d/none.conf`]: '[Service]\nRestart=always\n',
+  }, 's.service');
+  const plain = one('s.service', body.replace(/^(RequiresMountsFor|ProtectSystem|PrivateTmp|CPUQuota)=.*\n/gm, ''));
+  assert.equal(u.loadState, 'loaded');
+  assert.deepEqual(u.service, { ...plain.service!, restart: 'always' }, 'ignored settings change nothing');
+  const ignored = u.diagnostics.filter((d) => d.message.includes('not supported'));
+  assert.deepEqual(ignored.map((d) => [d.file, d.line, d.severity, d.message]), [
+    [`${U}/s.service`, 3, 'warning', "Setting 'RequiresMountsFor=' is not supported by unitd in containers, ignoring (and 3 other unsupported settings in this file)."],
+    [`${U}/s.service.d/one.conf`, 2, 'warning', "Setting 'NoNewPrivileges=' is not supported by unitd in containers, ignoring."],
+  ]);
+  assert.ok(msgs(u).includes("Unknown key 'NoSuchKey' in section [Service], ignoring."), 'unknown keys keep their own warning');
+  // Keys of sections the type does not read are not counted; a fatal error stops the count.
+  assert.deepEqual(msgs(one('t.target', '[Service]\nProtectSystem=yes\n')), ["Unknown section 'Service'. Ignoring."]);
+  const bad = one('f.service', '[Service]\nPrivateTmp=yes\nExecStart=/bin/\nProtectHome=yes\n');
+  assert.equal(bad.loadState, 'bad-setting');
+  assert.deepEqual(msgs(bad), ['Executable path specifies a directory: /bin/', "Setting 'PrivateTmp=' is not supported by unitd in containers, ignoring."]);
+});
