@@ -1,19 +1,15 @@
 // The [Install] section of a unit file and its drop-ins (04 §10, §12.3), read on its own: the
 // manager ignores [Install] when loading, enable/disable/is-enabled read it straight from disk.
 import type { HostInfo } from './ports.ts';
+import type { InstallConfig } from './unit-file/config.ts';
 import type { UnitName } from './types.ts';
 import { lexUnitFile } from './unit-file/lexer.ts';
 import type { UnitFileIndex } from './unit-file/search.ts';
 import { expandSpecifiers } from './unit-file/specifiers.ts';
 import { splitWords } from './unit-file/words.ts';
 
-export interface InstallInfo {
-  readonly wantedBy: readonly UnitName[];
-  readonly requiredBy: readonly UnitName[];
-  readonly upheldBy: readonly UnitName[];
-  readonly alias: readonly UnitName[];
-  readonly also: readonly UnitName[];
-  readonly defaultInstance: string | null;
+/** [Install] as enable/disable read it: the loader's InstallConfig plus what went wrong reading it. */
+export interface InstallInfo extends InstallConfig {
   /** The fragment or a drop-in could not be parsed (unit-file state `bad`). */
   readonly bad: boolean;
   /** Words whose specifiers could not be resolved (`Failed to … cannot resolve specifiers`). */
