@@ -4,14 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Sim } from './harness.ts';
+import { jobOf, svc, U } from './story.ts';
 
-const U = '/etc/systemd/system';
-const svc = (body: string, unit = ''): string => `[Unit]\n${unit}\n[Service]\n${body}\n`;
-
-function jobOf(r: ReturnType<Sim['enqueue']>): number {
-  assert.ok(r.ok, r.ok ? '' : r.error.message);
-  return r.value.job;
-}
 
 const removed = (sim: Sim, id: number) => sim.events.find((e) => e.kind === 'JobRemoved' && e.job.id === id);
 

@@ -3,14 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Sim } from './harness.ts';
+import { jobOf, svc, U } from './story.ts';
 
-const U = '/etc/systemd/system';
-const svc = (body: string, unit = ''): string => `[Unit]\n${unit}\n[Service]\n${body}\n`;
-
-function jobOf(r: ReturnType<Sim['enqueue']>): number {
-  assert.ok(r.ok, r.ok ? '' : r.error.message);
-  return r.value.job;
-}
 
 test('a stop job replaced by a start: the stop is canceled, ExecStop finishes, then the unit starts again', () => {
   const sim = new Sim({ files: { [`${U}/slowstop.service`]: svc('ExecStart=/sim/run\nExecStop=/sim/run exit=2') } });
