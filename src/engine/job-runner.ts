@@ -3,8 +3,8 @@
 // is installed or merged, when its unit changes state while it waits, and when a job of an
 // ordered neighbour finishes; the queue is drained only by dispatch(), which the daemon calls
 // when nothing else is pending, so a client's reply always precedes the first run of its job.
-import { conflicting, mergeAndCollapse, superset } from './job-tables.ts';
-import { describeOrigin, isStopLike, jobInfo, jobDetails, jobTimerId, type Job } from './job.ts';
+import { conflicting, isStopLike, mergeAndCollapse, superset } from './job-tables.ts';
+import { describeOrigin, jobInfo, jobDetails, jobTimerId, type Job } from './job.ts';
 import { ENDED_JOBS_KEPT, type EngineState } from './engine-state.ts';
 import type { JobEndCause, JobOrigin } from './events.ts';
 import type { ActiveState, InstallableJobType, JobResult } from './types.ts';
@@ -301,4 +301,3 @@ function failedText(unit: Unit, ns: ActiveState): string {
   return result ? `${unit.id} failed with result '${result}'` : `${unit.id} failed`;
 }
 
-export { isStopLike };

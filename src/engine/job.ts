@@ -34,8 +34,6 @@ export const jobSummary = (j: Job): JobSummary => ({ id: j.id, unit: j.unit.id, 
 export const jobDetails = (j: Job): JobDetails =>
   ({ id: j.id, unit: j.unit.id, type: j.type, state: j.state, origin: j.origin, result: j.result, cause: j.cause });
 
-/** Stop-like jobs run before start-like jobs of the other unit (02 §7.2). */
-export const isStopLike = (t: InstallableJobType): boolean => t === 'stop' || t === 'restart';
 
 /** "replaced by start job 42 for web.service (requested by unitctl, pid 881)" and friends. */
 export function describeOrigin(o: JobOrigin): string {
