@@ -117,6 +117,8 @@ test('signal() reaches the leader only, or with wholeUnit the whole process grou
   const marker = join(dir, 'tree-ready');
   const id = sh(`sleep 300 & sleep 301 & touch ${marker}; wait`);
   assert.ok(await waitFor(() => { try { readFileSync(marker); return true; } catch { return false; } }));
+  // The child may touch the marker before Node emits 'spawn' (a tick after fork): wait for both.
+  assert.ok(await waitFor(() => started(id)));
   const start = inputs.all.find((i) => i.kind === 'ProcessStarted' && i.execId === id);
   assert.ok(start?.kind === 'ProcessStarted');
   assert.ok(await waitFor(() => groupMembers(start.pid).length === 3), `members: ${groupMembers(start.pid)}`);
