@@ -2,6 +2,7 @@
 // a driver whose processes start at once. For N units in a random graph (Wants=/Requires=/After=,
 // fan-out about 5) it times loading the closure, building and applying the transaction of a
 // target that pulls in all of them, and running every job to completion.
+import { UTC_ZONE } from '../src/engine/calendar.ts';
 import { Manager } from '../src/engine/manager.ts';
 import type { Input } from '../src/engine/inputs.ts';
 import type { Ports } from '../src/engine/ports.ts';
@@ -70,6 +71,9 @@ export function benchOnce(n: number, seed = 1): Figures {
       userName: 'root', uid: 0, groupName: 'root', gid: 0, home: '/root', shell: '/bin/sh', runtimeDir: '/run', environment: {},
     },
     newInvocationId: () => '0'.repeat(32),
+    timerStamps: { read: () => null, write: () => {} },
+    timeZones: { local: () => UTC_ZONE, named: () => UTC_ZONE },
+    random: () => 0,
   };
   const m = new Manager(ports, { unitPath: [UNITS, BUILTIN] });
   const who = { client: 'bench', pid: 1, uid: 0 };

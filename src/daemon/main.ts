@@ -15,6 +15,8 @@ import { createClock, NodeTimerService } from './clock.ts';
 import { createFileSystem, createHostInfo } from './fs.ts';
 import { createLog, isLogLevel, logEngineEvent, type DaemonLog, type LogLevelName } from './log.ts';
 import { defaultStateDir, Journal } from './journal.ts';
+import { fileTimerStamps } from './timer-stamps.ts';
+import { intlTimeZones } from './time-zones.ts';
 import { Loop } from './loop.ts';
 import { cloexecInheritedFds } from './native.ts';
 import { NotifyReceiver } from './notify.ts';
@@ -144,6 +146,10 @@ export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactor
   const ports: Ports = {
     clock, timers, processes, events: { emit }, fs: createFileSystem(), host,
     newInvocationId: () => randomBytes(16).toString('hex'),
+    timerStamps: fileTimerStamps(join(config.stateDir ?? defaultStateDir(process.getuid?.() ?? 0, process.env, host.home), 'timers'),
+      (err, unit) => dl.unit(unit).warn({ err }, 'cannot update the timer stamp file, ignoring')),
+    timeZones: intlTimeZones(),
+    random: Math.random,
   };
   const manager = makeManager(ports, { unitPath: config.unitPath, ...(config.reloadPolicy ? { reloadPolicy: config.reloadPolicy } : {}) });
   pokeSystemState = systemStateSignal(() => manager.systemState().state, (state) => rpc?.broadcast('SystemStateChanged', { state }));

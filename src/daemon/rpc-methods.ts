@@ -153,6 +153,7 @@ const METHODS: { readonly [M in MethodName]: Row<M> } = {
     check: (p) => (p['all'] === undefined || typeof p['all'] === 'boolean' ? { all: p['all'] === true } : 'all must be a boolean'),
     call: (d, p) => d.run(() => ({ units: d.manager.listUnits({ all: p.all === true }) })),
   },
+  ListTimers: { check: none, call: (d) => d.run(() => d.manager.listTimers()) },
   GetUnitProperties: {
     check: (p) => {
       const unit = str(p, 'unit');

@@ -32,6 +32,8 @@ export interface Methods {
   /** Cancels every job (systemctl cancel without arguments). */
   ClearJobs: { params: Record<string, never>; result: { canceled: number } };
   ListUnits: { params: { all?: boolean }; result: { units: UnitSummary[] } };
+  /** list-timers: every loaded timer with its next and last elapse, and the manager's wall clock. */
+  ListTimers: { params: Record<string, never>; result: { timers: TimerSummary[]; nowUsec: number } };
   /** Properties in systemctl show's order, values already formatted as show prints them. */
   GetUnitProperties: { params: { unit: string; properties?: string[] }; result: { unit: UnitName; properties: [string, string][] } };
   GetUnitStatus: { params: { unit: string }; result: UnitStatus };
@@ -97,7 +99,7 @@ export type Reply<M extends MethodName> = Methods[M]['result'];
 
 /** Methods any local user may call; everything else needs the socket owner's uid or root. */
 export const READ_ONLY_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
-  'Subscribe', 'Unsubscribe', 'ListJobs', 'GetJob', 'ListUnits', 'GetUnitProperties', 'GetUnitStatus', 'Ping',
+  'Subscribe', 'Unsubscribe', 'ListJobs', 'GetJob', 'ListUnits', 'ListTimers', 'GetUnitProperties', 'GetUnitStatus', 'Ping',
   'ListUnitDependencies', 'GetSystemState', 'ShowEnvironment', 'GetUnitProcesses',
   'GetUnitFileState', 'ListUnitFiles', 'GetUnitFileText',
 ]);
@@ -170,6 +172,20 @@ export interface UnitStatus extends UnitSummary {
   /** Lines like "Process: 123 ExecStartPre=/bin/false (code=exited, status=1/FAILURE)". */
   readonly execLines: readonly string[];
   readonly needDaemonReload: boolean;
+  /** Timers: the next elapse in µs since the epoch (systemctl's calc_next_elapse), null = n/a. */
+  readonly nextElapseUsec?: number | null;
+  /** Triggers= and TriggeredBy= partners with their active state (the "Triggers:" lines). */
+  readonly triggers?: readonly { readonly unit: UnitName; readonly activeState: ActiveState }[];
+  readonly triggeredBy?: readonly { readonly unit: UnitName; readonly activeState: ActiveState }[];
+}
+
+/** One row of list-timers; times in µs since the epoch, null when there is none. */
+export interface TimerSummary {
+  readonly unit: UnitName;
+  readonly activeState: ActiveState;
+  readonly activates: readonly UnitName[];
+  readonly nextUsec: number | null;
+  readonly lastUsec: number | null;
 }
 
 export interface ReloadReport {

@@ -35,6 +35,8 @@ export interface EngineState {
   context: UnitContext | null;
   shuttingDown: boolean;
   idleAnnounced: boolean;
+  /** When the manager started (OnStartupSec=, OnBootSec= and missed calendar elapses count from it). */
+  readonly startup: { readonly realtime: Usec; readonly monotonic: Usec };
 }
 
 /** How many ended jobs stay answerable by GetJob. */

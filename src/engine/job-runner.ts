@@ -8,6 +8,7 @@ import { describeOrigin, jobInfo, jobDetails, jobTimerId, type Job } from './job
 import { ENDED_JOBS_KEPT, type EngineState } from './engine-state.ts';
 import type { JobEndCause, JobOrigin } from './events.ts';
 import type { ActiveState, InstallableJobType, JobResult } from './types.ts';
+import { notifyTriggeredBy } from './triggers.ts';
 import type { Unit } from './unit.ts';
 import { isActiveOrReloading, isInactiveOrFailed } from './states.ts';
 import { unitReload, unitStart, unitStop, type OpResult } from './unit-ops.ts';
@@ -216,6 +217,7 @@ export function finishJob(s: EngineState, job: Job, result: JobResult, o: Finish
     for (const name of s.graph.withAtom(unit.id, 'inactive-success-fails')) failDependent(s, name, job, result);
   }
   if (result === 'timeout' || result === 'dependency') startOnFailure(s, unit);
+  notifyTriggeredBy(s, unit);
   wakeNeighbours(s, unit);
 }
 

@@ -15,11 +15,13 @@ import type { UnitTypeOps } from './unit-types/index.ts';
 import { serviceType } from './unit-types/service.ts';
 import { stubType } from './unit-types/stub.ts';
 import { targetType } from './unit-types/target.ts';
+import { timerType } from './unit-types/timer.ts';
 
 /** Unit type → its state machine; types unitd does not run yet load as inert stubs. */
 const TYPE_OPS: Partial<Record<UnitType, UnitTypeOps<unknown>>> = {
   service: serviceType as UnitTypeOps<unknown>,
   target: targetType as UnitTypeOps<unknown>,
+  timer: timerType as UnitTypeOps<unknown>,
 };
 
 function opsFor(config: LoadedUnit): UnitTypeOps<unknown> {

@@ -1,6 +1,6 @@
 // The manager's surface as the daemon and the simulation see it. Manager implements it; the
 // daemon's RPC methods call it, and nothing else of the engine is reachable from outside.
-import type { DependencyNode, EnqueueResult, JobDetails, JobSummary, ReloadReport, SystemStateReport, UnitFileEntry, UnitFileText, UnitFilesFlags, UnitFilesOp, UnitFilesReply, UnitStatus, UnitSummary } from './api.ts';
+import type { DependencyNode, EnqueueResult, JobDetails, JobSummary, ReloadReport, SystemStateReport, TimerSummary, UnitFileEntry, UnitFileText, UnitFilesFlags, UnitFilesOp, UnitFilesReply, UnitStatus, UnitSummary } from './api.ts';
 import type { Result } from './errors.ts';
 import type { Input } from './inputs.ts';
 import type { JobId, JobMode, RequestType, UnitName } from './types.ts';
@@ -33,6 +33,7 @@ export interface ManagerApi {
   cancelJob(id: JobId, who: RequestContext): Result<void>;
   clearJobs(who: RequestContext): number;
   listUnits(options: { all: boolean }): UnitSummary[];
+  listTimers(): { timers: TimerSummary[]; nowUsec: number };
   unitProperties(unit: string, names: readonly string[] | null): Result<{ unit: UnitName; properties: [string, string][] }>;
   unitStatus(unit: string): Result<UnitStatus>;
   resetFailed(unit: string | null): Result<void>;

@@ -4,7 +4,7 @@
 // 01 §7; installed jobs only enter the run queue, which dispatch() drains when the daemon has
 // nothing else pending. So the reply to a request is always sent before its first job runs,
 // and the engine is never re-entered: ports only record, outcomes come back as new inputs.
-import type { DependencyNode, EnqueueResult, JobDetails, JobSummary, ReloadReport, SystemStateReport, UnitFileEntry, UnitFileText, UnitFilesFlags, UnitFilesOp, UnitFilesReply, UnitStatus, UnitSummary } from './api.ts';
+import type { DependencyNode, EnqueueResult, JobDetails, JobSummary, ReloadReport, SystemStateReport, TimerSummary, UnitFileEntry, UnitFileText, UnitFilesFlags, UnitFilesOp, UnitFilesReply, UnitStatus, UnitSummary } from './api.ts';
 import { checksRetryDue, runChecks } from './checks.ts';
 import { DependencyGraph } from './deps.ts';
 import { dependencyTree } from './dependency-tree.ts';
@@ -23,9 +23,10 @@ import type { Ports } from './ports.ts';
 import { unitFileState, unitProperties } from './properties.ts';
 import { isInactiveOrFailed } from './states.ts';
 import { systemState, type BootPhase } from './system-state.ts';
-import type { JobId, JobType, UnitName } from './types.ts';
+import type { ActiveState, JobId, JobType, UnitName } from './types.ts';
 import { UnitFileIndex } from './unit-file/search.ts';
 import { parseUnitTimerId, unitContext } from './unit-context.ts';
+import { clockChanged, listTimers, timerNextElapse } from './triggers.ts';
 import { resetStartLimit } from './unit-ops.ts';
 import type { Unit } from './unit.ts';
 
@@ -55,6 +56,7 @@ export class Manager implements ManagerApi {
       units: new Map(), graph: new DependencyGraph(), jobs: new Map(), nextJobId: 1, execs: new Map(), nextExecId: 1,
       runQueue: [], ended: new Map(), upholdQueue: new Set(), boundQueue: new Set(), unneededQueue: new Set(), checkLimits: new Map(),
       context: null, shuttingDown: false, idleAnnounced: false,
+      startup: { realtime: ports.clock.realtime(), monotonic: ports.clock.now() },
     };
   }
 
@@ -90,6 +92,7 @@ export class Manager implements ManagerApi {
         if (u) u.ops.notify(ctx, u, u.runtime, input.pid, input.message);
         break;
       }
+      case 'ClockChanged': clockChanged(s); break;
       case 'UnitFilesChanged':
         // Configuration changes apply on daemon-reload (04 §11) unless the policy says otherwise;
         // new files are found on first use.
@@ -189,6 +192,10 @@ export class Manager implements ManagerApi {
       .map((u) => summary(u));
   }
 
+  listTimers(): { timers: TimerSummary[]; nowUsec: number } {
+    return listTimers(this.s);
+  }
+
   unitProperties(unit: string, names: readonly string[] | null): Result<{ unit: UnitName; properties: [string, string][] }> {
     const r = resolveUnit(this.s, unit);
     if (!r.ok) return r;
@@ -213,7 +220,13 @@ export class Manager implements ManagerApi {
       unitFileState: unitFileState(this.s, u), result: st.result, loadError: u.config.loadError?.message ?? null,
       stateSinceUsec: since.realtime, mainPid: st.mainPid, processes: [], execLines: st.execLines,
       needDaemonReload: needsDaemonReload(this.s, u),
+      ...(st.timer ? { nextElapseUsec: timerNextElapse(st.timer.next, { monotonic: this.s.ports.clock.now(), realtime: this.s.ports.clock.realtime() }) } : {}),
+      triggers: this.partners(u, 'Triggers'), triggeredBy: this.partners(u, 'TriggeredBy'),
     });
+  }
+
+  private partners(u: Unit, kind: 'Triggers' | 'TriggeredBy'): { unit: UnitName; activeState: ActiveState }[] {
+    return [...this.s.graph.get(u.id, kind)].sort().map((n) => ({ unit: n, activeState: this.s.units.get(n)?.activeState ?? 'inactive' }));
   }
 
   resetFailed(unit: string | null): Result<void> {

@@ -1,6 +1,7 @@
 // The only ways out of the engine. Adapters implement them in src/daemon; the simulation
 // implements them in test/sim. Ports only record or enqueue: they never call back into the
 // engine synchronously (outcomes come back later as inputs, see inputs.ts).
+import type { TimeZone } from './calendar.ts';
 import type { EngineEvent } from './events.ts';
 import type { ExecId, Pid, TimerId, UnitName, Usec } from './types.ts';
 
@@ -101,6 +102,19 @@ export interface HostInfo {
   readonly environment: Readonly<Record<string, string>>;
 }
 
+/** Persistent= timers: each timer's last trigger (realtime µs), kept across daemon restarts. */
+export interface TimerStampStore {
+  read(unit: UnitName): Usec | null;
+  /** The daemon keeps it as the mtime of <state-dir>/timers/stamp-UNIT, as systemd does. */
+  write(unit: UnitName, realtimeUsec: Usec): void;
+}
+
+/** Zones for OnCalendar=: the manager's local zone and named (IANA) zones. */
+export interface TimeZones {
+  local(): TimeZone;
+  named(name: string): TimeZone;
+}
+
 export interface Ports {
   readonly clock: Clock;
   readonly timers: TimerService;
@@ -110,4 +124,8 @@ export interface Ports {
   readonly host: HostInfo;
   /** Allocates a fresh InvocationID (32 lowercase hex); injected so simulations stay deterministic. */
   readonly newInvocationId: () => string;
+  readonly timerStamps: TimerStampStore;
+  readonly timeZones: TimeZones;
+  /** Uniform in [0, 1), for RandomizedDelaySec=; seeded in simulation. */
+  readonly random: () => number;
 }

@@ -6,6 +6,7 @@ import { buildExec } from './unit-file/exec-env.ts';
 import type { Unit } from './unit.ts';
 import { unitNotify } from './unit-notify.ts';
 import { enqueueInternal } from './enqueue.ts';
+import { triggerSupport } from './triggers.ts';
 
 const unitTimerId = (unit: string, key: string): string => `unit:${key}:${unit}`;
 
@@ -82,5 +83,6 @@ function makeContext(s: EngineState): UnitContext {
     },
     log: (view, level, message) => ports.events.emit({ kind: 'Log', level, unit: view.id, message }),
     readFile: (path) => ports.fs.readFile(path),
+    triggers: triggerSupport(s),
   };
 }

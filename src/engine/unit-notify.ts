@@ -9,6 +9,7 @@ import type { Unit } from './unit.ts';
 import type { StateChangeFlags } from './unit-types/index.ts';
 import { enqueueInternal } from './enqueue.ts';
 import { submitBound, submitUnneeded, submitUphold } from './checks.ts';
+import { notifyTriggeredBy } from './triggers.ts';
 
 export function unitNotify(s: EngineState, u: Unit, flags: StateChangeFlags): void {
   const os = u.lastActive;
@@ -33,6 +34,7 @@ export function unitNotify(s: EngineState, u: Unit, flags: StateChangeFlags): vo
     submitUnneeded(s, u);
     submitBound(s, u);
   }
+  notifyTriggeredBy(s, u);
 }
 
 function stampTransition(s: EngineState, u: Unit, os: ActiveState, ns: ActiveState): void {

@@ -8,6 +8,7 @@ import type { HostInfo, ProcessDriver, SignalRequest, SpawnRequest } from '../..
 import type { EnqueueRequest, RequestContext } from '../../src/engine/manager-api.ts';
 import type { EnqueueResult } from '../../src/engine/api.ts';
 import type { Result } from '../../src/engine/errors.ts';
+import type { TimeZone } from '../../src/engine/calendar.ts';
 import { MemFs } from '../fixtures/mem-fs.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -87,6 +88,14 @@ export interface SimOptions {
   readonly unitPath?: string[];
   /** Scripted programs by path (a scenario's shell script, translated by hand). */
   readonly programs?: Record<string, SimProgram>;
+  /** Persistent= stamps; pass the store of an earlier Sim to simulate a daemon restart. */
+  readonly stamps?: Map<string, number>;
+  /** Wall clock at virtual time 0 (µs since the epoch); default 2023-11-14 22:13:20 UTC. */
+  readonly realtimeBase?: number;
+  /** The manager's local zone (IANA name, evaluated with Intl); default UTC. */
+  readonly timeZone?: string;
+  /** Seed of the random numbers handed to the engine (RandomizedDelaySec=). */
+  readonly seed?: number;
   /** Called after every input and every dispatch: the place for invariant checks. */
   readonly onStep?: (sim: Sim, what: string) => void;
 }
@@ -99,6 +108,9 @@ const HOST: HostInfo = {
 
 export class Sim {
   now = 0;
+  /** Wall clock minus virtual monotonic time; jumpClock() moves it. */
+  realtimeOffset: number;
+  readonly stamps: Map<string, number>;
   private seq = 0;
   private nextPid = 1000;
   private readonly queue: { at: number; seq: number; input: Input | (() => void) }[] = [];
@@ -130,8 +142,11 @@ export class Sim {
       },
     };
     let invocation = 0;
+    this.realtimeOffset = o.realtimeBase ?? 1_700_000_000 * SEC;
+    this.stamps = o.stamps ?? new Map();
+    const random = mulberry32(o.seed ?? 1);
     this.manager = new Manager({
-      clock: { now: () => this.now, realtime: () => 1_700_000_000 * SEC + this.now },
+      clock: { now: () => this.now, realtime: () => this.realtimeOffset + this.now },
       timers: {
         arm: (id, at) => { this.note(`arm ${id} at ${at / SEC}s`); this.timers.set(id, at); },
         cancel: (id) => { if (this.timers.delete(id)) this.note(`cancel ${id}`); },
@@ -141,6 +156,12 @@ export class Sim {
       fs: this.fs,
       host: HOST,
       newInvocationId: () => (++invocation).toString(16).padStart(32, '0'),
+      timerStamps: {
+        read: (unit) => this.stamps.get(unit) ?? null,
+        write: (unit, at) => { this.note(`stamp ${unit} ${at}`); this.stamps.set(unit, at); },
+      },
+      timeZones: { local: () => intlZone(o.timeZone ?? 'UTC'), named: (name) => intlZone(name) },
+      random,
     }, { unitPath: [...(o.unitPath ?? ['/etc/systemd/system']), BUILTIN_DIR] });
   }
 
@@ -279,6 +300,16 @@ export class Sim {
 
   runFor(seconds: number): void { this.run(this.now + sec(seconds)); }
 
+  /** Sets the wall clock (settimeofday) and tells the engine, as the daemon's clock watch does. */
+  setRealtime(realtimeUsec: number): void {
+    this.realtimeOffset = realtimeUsec - this.now;
+    this.handle({ kind: 'ClockChanged' });
+    this.onStep?.(this, 'ClockChanged');
+  }
+
+  /** The wall clock now (µs since the epoch). */
+  realtime(): number { return this.realtimeOffset + this.now; }
+
   state(unit: string): string {
     const r = this.manager.unitProperties(unit, ['ActiveState', 'SubState', 'Result']);
     if (!r.ok) return r.error.message;
@@ -296,6 +327,33 @@ export class Sim {
     for (const e of this.events) if (e.kind === 'JobRemoved' && e.job.id === id) return e.result;
     return undefined;
   }
+}
+
+/** A small seeded PRNG (uniform in [0, 1)), so random delays replay from the seed. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** A time zone over Intl (the simulation may use the host's tzdata; the engine may not). */
+function intlZone(name: string): TimeZone {
+  const fmt = new Intl.DateTimeFormat('en-US', {
+    timeZone: name, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+  });
+  return {
+    offsetAt(utcUsec: number): number {
+      const ms = Math.floor(utcUsec / 1e6) * 1000;
+      const p: Record<string, number> = {};
+      for (const part of fmt.formatToParts(new Date(ms))) p[part.type] = Number(part.value);
+      return (Date.UTC(p['year']!, p['month']! - 1, p['day']!, p['hour']!, p['minute']!, p['second']!) - ms) / 1000;
+    },
+  };
 }
 
 /** One engine event as a trace line. */

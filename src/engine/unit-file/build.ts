@@ -191,6 +191,8 @@ export function buildTimer(s: SettingStore, id: UnitName): TimerConfig {
     randomizedDelayUsec: s.scalar('RandomizedDelaySec', 0),
     persistent: s.scalar('Persistent', false),
     remainAfterElapse: s.scalar('RemainAfterElapse', true),
+    fixedRandomDelay: s.scalar('FixedRandomDelay', false),
+    wakeSystem: s.scalar('WakeSystem', false),
     unit: s.scalar('Unit', defaultTriggered(id)),
   };
 }

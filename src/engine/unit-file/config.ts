@@ -135,6 +135,9 @@ export interface TimerConfig {
   readonly randomizedDelayUsec: Usec;
   readonly persistent: boolean;
   readonly remainAfterElapse: boolean;
+  readonly fixedRandomDelay: boolean;
+  /** Parsed and shown, never acted on: a container cannot arm RTC wake-up alarms. */
+  readonly wakeSystem: boolean;
   readonly unit: UnitName | null;
 }
 

@@ -5,6 +5,7 @@
 import type { LoadedUnit, ExecCommand } from '../unit-file/config.ts';
 import type { ActiveState, ExecId, InstallableJobType, Pid, UnitName, UnitType, Usec } from '../types.ts';
 import type { Result } from '../errors.ts';
+import type { TimeZone } from '../calendar.ts';
 
 export interface UnitView {
   readonly id: UnitName;
@@ -54,10 +55,45 @@ export interface UnitContext {
   propagateReload(unit: UnitView): void;
   log(unit: UnitView, level: 'debug' | 'info' | 'notice' | 'warning' | 'error', message: string): void;
   readFile(path: string): string | null;
+  readonly triggers: TriggerSupport;
+}
+
+/** A timer's next elapse (0 = none on that clock) and last trigger (realtime, 0 = never). */
+export interface TimerStatus {
+  readonly next: { readonly monotonic: Usec; readonly realtime: Usec };
+  readonly lastTrigger: Usec;
+}
+
+/** The unit a trigger unit (timer) activates, as the trigger sees it. */
+export interface TriggeredUnit {
+  readonly id: UnitName;
+  readonly isLoaded: boolean;
+  readonly activeState: ActiveState;
+  readonly inactiveExitMonotonic: Usec;
+  readonly inactiveEnterMonotonic: Usec;
+}
+
+/** What trigger units need beyond the common context: their unit, stamps, randomness, zones. */
+export interface TriggerSupport {
+  /** The first unit of the unit's Triggers= dependency, or null. */
+  triggered(unit: UnitView): TriggeredUnit | null;
+  /** Enqueues a start job (mode replace) for `target`; null when queued, else why not. */
+  startTriggered(unit: UnitView, target: UnitName): string | null;
+  /** When the manager started (systemd's userspace timestamp). */
+  startup(): { readonly realtime: Usec; readonly monotonic: Usec };
+  /** Persistent= stamp of a timer (realtime µs), or null. */
+  readStamp(unit: UnitView): Usec | null;
+  writeStamp(unit: UnitView, realtimeUsec: Usec): void;
+  /** Uniform in [0, 1). */
+  random(): number;
+  /** A named zone, or the local zone for null. */
+  zone(name: string | null): TimeZone;
+  readonly machineId: string;
+  readonly bootId: string;
 }
 
 /** What a start/stop/reload operation answers (02 §7.3). */
-export type OpOutcome = 'started' | 'again' | 'already' | 'not-active';
+export type OpOutcome = 'started' | 'again' | 'already' | 'not-active' | 'error';
 
 export interface UnitTypeOps<R> {
   /** Types whose start consults the start rate limit (service, socket, timer). */
@@ -87,6 +123,10 @@ export interface UnitTypeOps<R> {
   isRestartPending(r: R): boolean;
   /** Type-specific `show` properties in systemd's order, values formatted as show prints them. */
   properties(unit: UnitView, r: R): [string, string][];
-  /** Main PID and the "Process:" lines for status. */
-  status(unit: UnitView, r: R): { readonly mainPid: Pid; readonly execLines: readonly string[]; readonly result: string | null };
+  /** Main PID and the "Process:" lines for status; timers add their schedule. */
+  status(unit: UnitView, r: R): { readonly mainPid: Pid; readonly execLines: readonly string[]; readonly result: string | null; readonly timer?: TimerStatus };
+  /** The unit this one triggers changed state or finished a job (systemd's trigger_notify). */
+  triggerNotify?(ctx: UnitContext, unit: UnitView, r: R, other: TriggeredUnit): void;
+  /** The wall clock jumped (settimeofday): realtime schedules must be computed again. */
+  clockChanged?(ctx: UnitContext, unit: UnitView, r: R): void;
 }

@@ -2,7 +2,7 @@
 // tested elsewhere), an input collector with waiting, and a log that captures records.
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DependencyNode, EnqueueResult, JobDetails, JobSummary, ReloadReport, SystemStateReport, UnitStatus, UnitSummary } from '../../../src/engine/api.ts';
+import type { DependencyNode, EnqueueResult, JobDetails, JobSummary, ReloadReport, SystemStateReport, TimerSummary, UnitStatus, UnitSummary } from '../../../src/engine/api.ts';
 import type { UnitFileEntry, UnitFilesOp, UnitFilesReply, UnitFileText } from '../../../src/engine/api.ts';
 import { ok, type Result } from '../../../src/engine/errors.ts';
 import type { Input } from '../../../src/engine/inputs.ts';
@@ -40,6 +40,7 @@ export class StubManager implements ManagerApi {
   cancelJob(id: JobId, who: RequestContext): Result<void> { return this.record('cancelJob', [id, who], () => ok(undefined)); }
   clearJobs(who: RequestContext): number { return this.record('clearJobs', [who], () => 2); }
   listUnits(options: { all: boolean }): UnitSummary[] { return this.record('listUnits', [options], () => []); }
+  listTimers(): { timers: TimerSummary[]; nowUsec: number } { return this.record('listTimers', [], () => ({ timers: [], nowUsec: 0 })); }
   unitProperties(unit: string, names: readonly string[] | null): Result<{ unit: UnitName; properties: [string, string][] }> {
     return this.record('unitProperties', [unit, names], () => ok({ unit, properties: [['Id', unit]] }));
   }
