@@ -82,6 +82,8 @@ function usage(p: string): string[] {
     '',
     'Unit commands:',
     '  list-units [PATTERN...]     List units currently in memory',
+    '  list-timers [PATTERN...]    List timer units currently in memory,',
+    '                              ordered by next elapse',
     '  list-dependencies [UNIT...] Recursively show units which are required',
     '                              or wanted by the units or by which those',
     '                              units are required or wanted',

@@ -135,6 +135,20 @@ function paintActive(style: Style, state: string, text: string): string {
 
 const basename = (cmd: string): string => (cmd.split(' ')[0] ?? '').split('/').pop() ?? '';
 
+/** TriggeredBy:, a timer's Trigger: and Triggers: (systemctl 252's print_status_info order). */
+function triggerLines(s: UnitStatus, nowUsec: number, style: Style): string[] {
+  const partners = (label: string, list: UnitStatus['triggers']): string[] => (list ?? []).map((p, i) =>
+    `${i === 0 ? label : ' '.repeat(label.length)}${colorState(style, p.activeState, STATUS_GLYPHS[p.activeState] ?? '●')} ${p.unit}`);
+  const out = partners('TriggeredBy: ', s.triggeredBy);
+  if (s.nextElapseUsec !== undefined) {
+    const next = s.nextElapseUsec;
+    const left = next === null ? '' : next > nowUsec ? formatAgo(next - nowUsec).replace(/ ago$/, ' left') : formatAgo(nowUsec - next);
+    out.push(`    Trigger: ${next === null ? 'n/a' : `${formatTimestamp(next)}; ${left}`}`);
+  }
+  out.push(...partners('   Triggers: ', s.triggers));
+  return out;
+}
+
 /** The status subset of 06 §8.5 for one unit that exists. */
 export function statusLines(s: UnitStatus, nowUsec: number, program: string, style: Style = PLAIN): string[] {
   const lines = [`${colorState(style, s.activeState, STATUS_GLYPHS[s.activeState] ?? '●')} ${s.id}${s.description && s.description !== s.id ? ` - ${s.description}` : ''}`];
@@ -146,6 +160,7 @@ export function statusLines(s: UnitStatus, nowUsec: number, program: string, sty
   const result = s.result && s.result !== 'success' ? ` (Result: ${s.result})` : '';
   const since = s.stateSinceUsec > 0 ? ` since ${formatTimestamp(s.stateSinceUsec)}; ${formatAgo(nowUsec - s.stateSinceUsec)}` : '';
   lines.push(`     Active: ${paintActive(style, s.activeState, `${s.activeState}${sub}${result}`)}${since}`);
+  lines.push(...triggerLines(s, nowUsec, style));
   for (const l of s.execLines) lines.push(`    ${l}`);
   if (s.mainPid > 0) {
     const main = s.processes.find((p) => p.pid === s.mainPid);

@@ -61,3 +61,19 @@ export class NodeTimerService implements TimerService {
     this.timers.set(id, handle);
   }
 }
+
+/**
+ * Node has no timerfd TFD_TIMER_CANCEL_ON_SET, so wall-clock jumps (settimeofday, NTP steps) are
+ * found by polling the distance between the two clocks; a jump pushes ClockChanged. Returns stop.
+ */
+export function watchClockJumps(clock: Clock, push: (input: Input) => void, o: { intervalMs?: number; thresholdUsec?: Usec } = {}): () => void {
+  const threshold = o.thresholdUsec ?? 1_000_000;
+  let offset = clock.realtime() - clock.now();
+  const handle = setInterval(() => {
+    const now = clock.realtime() - clock.now();
+    if (Math.abs(now - offset) >= threshold) push({ kind: 'ClockChanged' });
+    offset = now;
+  }, o.intervalMs ?? 5_000);
+  handle.unref();
+  return () => clearInterval(handle);
+}

@@ -11,7 +11,7 @@ import type { ManagerApi } from '../engine/manager-api.ts';
 import type { HostInfo, Ports } from '../engine/ports.ts';
 import type { ReloadPolicy } from '../engine/unit-files-api.ts';
 import type { LogEntry } from '../engine/api.ts';
-import { createClock, NodeTimerService } from './clock.ts';
+import { createClock, NodeTimerService, watchClockJumps } from './clock.ts';
 import { createFileSystem, createHostInfo } from './fs.ts';
 import { createLog, isLogLevel, logEngineEvent, type DaemonLog, type LogLevelName } from './log.ts';
 import { defaultStateDir, Journal } from './journal.ts';
@@ -153,6 +153,7 @@ export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactor
   };
   const manager = makeManager(ports, { unitPath: config.unitPath, ...(config.reloadPolicy ? { reloadPolicy: config.reloadPolicy } : {}) });
   pokeSystemState = systemStateSignal(() => manager.systemState().state, (state) => rpc?.broadcast('SystemStateChanged', { state }));
+  const stopClockWatch = watchClockJumps(clock, push);
   const theLoop = new Loop(manager, { onError: (err, what) => log.error({ err }, `engine failure while ${what}`) });
   loop = theLoop;
 
@@ -197,6 +198,7 @@ export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactor
     const killed = processes.killAll();
     if (killed > 0) log.info({ groups: killed }, 'killed leftover process groups');
     theLoop.stop();
+    stopClockWatch();
     timers.cancelAll();
     processes.close();
     reaper?.stop();

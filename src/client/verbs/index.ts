@@ -10,6 +10,7 @@ import listJobs from './list-jobs.ts';
 import isSystemRunning from './is-system-running.ts';
 import { setEnvironment, showEnvironment, unsetEnvironment } from './environment.ts';
 import { exit, poweroff } from './exit.ts';
+import listTimers from './list-timers.ts';
 import listUnits from './list-units.ts';
 import logs from './logs.ts';
 import reloadOrRestart from './reload-or-restart.ts';
@@ -57,6 +58,7 @@ export const VERBS: Readonly<Record<string, Verb>> = {
   status,
   'list-jobs': listJobs,
   'list-units': listUnits,
+  'list-timers': listTimers,
   cancel,
   'daemon-reload': daemonReload,
   enable,

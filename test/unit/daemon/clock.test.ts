@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createClock, NodeTimerService } from '../../../src/daemon/clock.ts';
+import { createClock, NodeTimerService, watchClockJumps } from '../../../src/daemon/clock.ts';
 import type { Input } from '../../../src/engine/inputs.ts';
 import { waitFor } from './helpers.ts';
 
@@ -42,4 +42,23 @@ test('a timer in the past fires promptly; infinity and far-future timers do not 
   assert.equal(t.size, 1, 'only the far timer stays armed');
   t.cancelAll();
   assert.equal(t.size, 0);
+});
+
+test('a wall-clock jump against the monotonic clock becomes ClockChanged; steady clocks stay quiet', async () => {
+  let mono = 1_000_000;
+  let jump = 0;
+  const clock = { now: () => mono, realtime: () => 1_700_000_000_000_000 + mono + jump };
+  const seen: Input[] = [];
+  const stop = watchClockJumps(clock, (i) => seen.push(i), { intervalMs: 20 });
+  try {
+    mono += 500_000;
+    await sleep(80);
+    assert.deepEqual(seen, []);
+    jump = -3_600_000_000;
+    assert.ok(await waitFor(() => seen.length === 1));
+    await sleep(80);
+    assert.deepEqual(seen, [{ kind: 'ClockChanged' }]);
+  } finally {
+    stop();
+  }
 });
