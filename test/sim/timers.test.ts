@@ -3,6 +3,8 @@
 // simulated daemon restart (a second Sim sharing the first one's stamp store).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Sim, sec } from './harness.ts';
 import { jobOf, svc, U } from './story.ts';
 
@@ -279,4 +281,17 @@ test('list-timers data: next elapse on the wall clock, last trigger, activated u
   const tick = timers.find((t) => t.unit === 'tick.timer');
   assert.deepEqual(tick, { unit: 'tick.timer', activeState: 'active', activates: ['tick.service'], nextUsec: utc('2024-05-01T11:00:00Z'), lastUsec: base + sec(40) });
   assert.deepEqual(timers.find((t) => t.unit === 'idle.timer'), { unit: 'idle.timer', activeState: 'inactive', activates: ['idle.service'], nextUsec: null, lastUsec: null });
+});
+
+test('the example timer in etc/ loads and schedules its service', () => {
+  const dir = join(import.meta.dirname, '../../etc');
+  const files = Object.fromEntries(readdirSync(dir).map((n) => [`${U}/${n}`, readFileSync(join(dir, n), 'utf8')]));
+  const sim = new Sim({ files, realtimeBase: utc('2024-05-01T10:20:00Z') });
+  assert.equal(sim.prop('ticker-report.timer', 'LoadState'), 'loaded');
+  assert.equal(sim.prop('ticker-report.timer', 'Unit'), 'ticker-report.service');
+  jobOf(sim.enqueue('ticker-report.timer', 'start'));
+  sim.runFor(1);
+  assert.equal(sim.prop('ticker-report.timer', 'TimersCalendar'), '{ OnCalendar=*-*-* *:00:00 ; next_elapse=Wed 2024-05-01 11:00:00 UTC }');
+  sim.runFor(120);
+  assert.equal(runs(sim, 'ticker-report.service').length, 1, 'OnStartupSec=1min (plus up to 30 s of random delay)');
 });
