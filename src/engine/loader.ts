@@ -12,6 +12,7 @@ import type { UnitName, UnitType } from './types.ts';
 import { Unit } from './unit.ts';
 import { isInactiveOrFailed } from './states.ts';
 import type { UnitTypeOps } from './unit-types/index.ts';
+import { unitContext } from './unit-context.ts';
 import { serviceType } from './unit-types/service.ts';
 import { stubType } from './unit-types/stub.ts';
 import { targetType } from './unit-types/target.ts';
@@ -221,6 +222,8 @@ export function reloadAll(s: EngineState, retiring?: Set<Unit>): ReloadReport {
     replaceConfig(s, u, after);
   }
   linkUnits(s, units);
+  const ctx = unitContext(s);
+  for (const u of units) u.ops.reloaded?.(ctx, u, u.runtime);
   return { added, removed, changed, needRestart, dependenciesChanged };
 }
 

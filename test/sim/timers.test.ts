@@ -295,3 +295,15 @@ test('the example timer in etc/ loads and schedules its service', () => {
   sim.runFor(120);
   assert.equal(runs(sim, 'ticker-report.service').length, 1, 'OnStartupSec=1min (plus up to 30 s of random delay)');
 });
+
+test('daemon-reload with a changed interval: the waiting timer follows the new OnUnitActiveSec=', () => {
+  const sim = simWith('OnActiveSec=1s\nOnUnitActiveSec=100s');
+  jobOf(sim.enqueue('tick.timer', 'start'));
+  sim.runFor(10);
+  assert.deepEqual(runs(sim), [1]);
+  sim.fs.write(`${U}/tick.timer`, timer('OnActiveSec=1s\nOnUnitActiveSec=20s'));
+  sim.manager.reload();
+  sim.runFor(60);
+  assert.deepEqual(runs(sim), [1, 21, 41, 61]);
+  assert.match(sim.prop('tick.timer', 'TimersMonotonic')!, /OnUnitActiveUSec=20s/);
+});

@@ -127,6 +127,8 @@ export interface UnitTypeOps<R> {
   status(unit: UnitView, r: R): { readonly mainPid: Pid; readonly execLines: readonly string[]; readonly result: string | null; readonly timer?: TimerStatus };
   /** The unit this one triggers changed state or finished a job (systemd's trigger_notify). */
   triggerNotify?(ctx: UnitContext, unit: UnitView, r: R, other: TriggeredUnit): void;
+  /** A daemon-reload read the unit's configuration again (systemd's coldplug after deserializing). */
+  reloaded?(ctx: UnitContext, unit: UnitView, r: R): void;
   /** The wall clock jumped (settimeofday): realtime schedules must be computed again. */
   clockChanged?(ctx: UnitContext, unit: UnitView, r: R): void;
 }

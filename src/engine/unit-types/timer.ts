@@ -22,7 +22,9 @@ const TIMER_STATES = {
 export interface TimerRuntime {
   state: TimerState;
   result: TimerResult;
-  readonly values: TimerValue[];
+  values: TimerValue[];
+  /** The config `values` came from; a daemon-reload brings a new one (see syncValues). */
+  source: TimerConfig;
   /** NextElapseUSecMonotonic/Realtime: 0 = none while waiting, Infinity when not waiting. */
   nextMonotonic: Usec;
   nextRealtime: Usec;
@@ -71,7 +73,16 @@ function delayFor(ctx: UnitContext, unit: UnitView): Usec {
   return randomDelay(c.randomizedDelayUsec, { fixedHash: fixed, random: () => ctx.triggers.random() });
 }
 
+/** After a daemon-reload the values come from the new config, as systemd reloads them. */
+function syncValues(unit: UnitView, r: TimerRuntime): boolean {
+  if (r.source === cfg(unit)) return false;
+  r.values = timerValues(cfg(unit));
+  r.source = cfg(unit);
+  return true;
+}
+
 function enterWaiting(ctx: UnitContext, unit: UnitView, r: TimerRuntime, o: { timeChange: boolean }): void {
+  syncValues(unit, r);
   const target = ctx.triggers.triggered(unit);
   if (!target) {
     ctx.log(unit, 'error', 'Unit to trigger vanished.');
@@ -162,7 +173,7 @@ export const timerType: UnitTypeOps<TimerRuntime> = {
   hasStartLimit: true,
   messages: { started: 'Started %s.', stopped: 'Stopped %s.', failed: 'Failed to start %s.' },
   init: (unit) => ({
-    state: 'dead', result: 'success', values: timerValues(cfg(unit)), nextMonotonic: Infinity, nextRealtime: Infinity,
+    state: 'dead', result: 'success', values: timerValues(cfg(unit)), source: cfg(unit), nextMonotonic: Infinity, nextRealtime: Infinity,
     realtimeFireAt: 0, lastTrigger: ZERO, activeSince: ZERO,
   }),
   activeState: (r) => TIMER_STATES[r.state],
@@ -177,6 +188,7 @@ export const timerType: UnitTypeOps<TimerRuntime> = {
       return 'error';
     }
     r.lastTrigger = ZERO;
+    syncValues(unit, r);
     for (const v of r.values) if (v.base === 'OnActive') v.disabled = false;
     if (cfg(unit).persistent) loadStamp(ctx, unit, r);
     r.result = 'success';
@@ -193,6 +205,11 @@ export const timerType: UnitTypeOps<TimerRuntime> = {
   startLimitHit(ctx, unit, r) { enterDead(ctx, unit, r, 'start-limit-hit'); },
   timerFired(ctx, unit, r, key) {
     if (r.state !== 'waiting') return;
+    if (syncValues(unit, r)) {
+      // Armed from the old configuration: schedule from the new one first (it may be due now).
+      enterWaiting(ctx, unit, r, { timeChange: false });
+      return;
+    }
     if (key === REAL && ctx.realtime() < r.realtimeFireAt) {
       // The wall clock went back since this was armed: wait for the rest.
       ctx.armTimer(unit, REAL, ctx.now() + (r.realtimeFireAt - ctx.realtime()));
@@ -208,6 +225,10 @@ export const timerType: UnitTypeOps<TimerRuntime> = {
     for (const v of r.values) if (v.base === 'OnUnitActive' || v.base === 'OnUnitInactive') v.disabled = false;
     if (r.state === 'waiting' || r.state === 'elapsed') enterWaiting(ctx, unit, r, { timeChange: false });
     else if (r.state === 'running' && isInactiveOrFailed(other.activeState)) enterWaiting(ctx, unit, r, { timeChange: false });
+  },
+  reloaded(ctx, unit, r) {
+    if (r.state === 'waiting') enterWaiting(ctx, unit, r, { timeChange: false });
+    else syncValues(unit, r);
   },
   clockChanged(ctx, unit, r) {
     if (r.state !== 'waiting') return;
