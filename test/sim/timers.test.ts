@@ -307,3 +307,19 @@ test('daemon-reload with a changed interval: the waiting timer follows the new O
   assert.deepEqual(runs(sim), [1, 21, 41, 61]);
   assert.match(sim.prop('tick.timer', 'TimersMonotonic')!, /OnUnitActiveUSec=20s/);
 });
+
+test('an enabled timer (timers.target.wants/) starts at boot; OnBootSec= counts from the manager start', () => {
+  const sim = new Sim({
+    files: {
+      [`${U}/default.target`]: '[Unit]\nRequires=basic.target\nAfter=basic.target\n',
+      [`${U}/boot.timer`]: timer('OnBootSec=30s'), [`${U}/boot.service`]: ONESHOT,
+    },
+    symlinks: { [`${U}/timers.target.wants/boot.timer`]: '../boot.timer' },
+  });
+  sim.manager.startDefaultTarget();
+  sim.runFor(1);
+  assert.equal(sim.state('boot.timer'), 'active/waiting/success');
+  assert.equal(sim.state('timers.target'), 'active/active');
+  sim.runFor(60);
+  assert.deepEqual(runs(sim, 'boot.service'), [30]);
+});
