@@ -323,3 +323,16 @@ test('an enabled timer (timers.target.wants/) starts at boot; OnBootSec= counts 
   sim.runFor(60);
   assert.deepEqual(runs(sim, 'boot.service'), [30]);
 });
+
+test('OnClockChange=: a timer with no other trigger waits, and runs its service when the wall clock jumps', () => {
+  const sim = simWith('OnClockChange=yes');
+  jobOf(sim.enqueue('tick.timer', 'start'));
+  sim.runFor(30);
+  assert.equal(sim.state('tick.timer'), 'active/waiting/success');
+  assert.deepEqual(runs(sim), []);
+  sim.setRealtime(sim.realtime() + sec(3600));
+  sim.runFor(1);
+  assert.deepEqual(runs(sim), [30]);
+  assert.equal(sim.prop('tick.timer', 'OnClockChange'), 'yes');
+  assert.equal(sim.state('tick.timer'), 'active/waiting/success', 'back to waiting for the next change');
+});

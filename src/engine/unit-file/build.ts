@@ -192,6 +192,8 @@ export function buildTimer(s: SettingStore, id: UnitName): TimerConfig {
     persistent: s.scalar('Persistent', false),
     remainAfterElapse: s.scalar('RemainAfterElapse', true),
     fixedRandomDelay: s.scalar('FixedRandomDelay', false),
+    onClockChange: s.scalar('OnClockChange', false),
+    onTimezoneChange: s.scalar('OnTimezoneChange', false),
     wakeSystem: s.scalar('WakeSystem', false),
     unit: s.scalar('Unit', defaultTriggered(id)),
   };
@@ -200,7 +202,7 @@ export function buildTimer(s: SettingStore, id: UnitName): TimerConfig {
 export function verifyTimer(c: TimerConfig, s: SettingStore): string | null {
   const triggers = c.onActiveUsec.length + c.onBootUsec.length + c.onStartupUsec.length + c.onUnitActiveUsec.length
     + c.onUnitInactiveUsec.length + c.onCalendar.length;
-  if (triggers === 0 && !s.scalar('OnClockChange', false) && !s.scalar('OnTimezoneChange', false)) return 'Timer unit lacks value setting. Refusing.';
+  if (triggers === 0 && !c.onClockChange && !c.onTimezoneChange) return 'Timer unit lacks value setting. Refusing.';
   if (c.unit !== null && parseUnitName(c.unit)?.type === 'timer') return 'Unit cannot trigger a timer unit. Refusing.';
   return null;
 }

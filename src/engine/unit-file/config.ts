@@ -136,6 +136,9 @@ export interface TimerConfig {
   readonly persistent: boolean;
   readonly remainAfterElapse: boolean;
   readonly fixedRandomDelay: boolean;
+  readonly onClockChange: boolean;
+  /** Parsed and shown; unitd has no time-zone change notification to act on. */
+  readonly onTimezoneChange: boolean;
   /** Parsed and shown, never acted on: a container cannot arm RTC wake-up alarms. */
   readonly wakeSystem: boolean;
   readonly unit: UnitName | null;

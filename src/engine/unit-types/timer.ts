@@ -96,11 +96,12 @@ function enterWaiting(ctx: UnitContext, unit: UnitView, r: TimerRuntime, o: { ti
     unitInactiveExit: target.inactiveExitMonotonic, unitInactiveEnter: target.inactiveEnterMonotonic,
     zoneOf: (spec) => ctx.triggers.zone(spec.timezone), timeChange: o.timeChange,
   });
-  if (sched.monotonic === null && sched.realtime === null) {
+  const c = cfg(unit);
+  if (sched.monotonic === null && sched.realtime === null && !c.onClockChange && !c.onTimezoneChange) {
     enterElapsed(ctx, unit, r, sched.leaveAround);
     return;
   }
-  const accuracy = cfg(unit).accuracyUsec;
+  const accuracy = c.accuracyUsec;
   const perturb = perturbFromBootId(ctx.triggers.bootId);
   const window = (at: Usec): Usec => coalesce(at, Number.isFinite(accuracy) ? at + accuracy : at, perturb);
   r.nextMonotonic = sched.monotonic === null ? 0 : sched.monotonic + delayFor(ctx, unit);
@@ -156,7 +157,7 @@ function timerProperties(unit: UnitView, r: TimerRuntime): [string, string][] {
     if (v.calendar) out.push(['TimersCalendar', `{ OnCalendar=${formatCalendar(v.calendar)} ; next_elapse=${v.nextElapse > 0 ? formatTimestamp(v.nextElapse) : '(null)'} }`]);
   }
   out.push(
-    ['OnClockChange', 'no'], ['OnTimezoneChange', 'no'],
+    ['OnClockChange', yes(c.onClockChange)], ['OnTimezoneChange', yes(c.onTimezoneChange)],
     ['NextElapseUSecRealtime', stamp(r.nextRealtime)], ['NextElapseUSecMonotonic', formatTimespan(r.nextMonotonic)],
     ['LastTriggerUSec', stamp(r.lastTrigger.realtime)], ['LastTriggerUSecMonotonic', formatTimespan(r.lastTrigger.monotonic)],
     ['Result', r.result], ['AccuracyUSec', formatTimespan(c.accuracyUsec)], ['RandomizedDelayUSec', formatTimespan(c.randomizedDelayUsec)],
@@ -235,7 +236,8 @@ export const timerType: UnitTypeOps<TimerRuntime> = {
     // Triggered "in the future": the clock was set back, so allow those elapses again.
     const now = ctx.realtime();
     if (r.lastTrigger.realtime > now) r.lastTrigger = { ...r.lastTrigger, realtime: now };
-    enterWaiting(ctx, unit, r, { timeChange: true });
+    if (cfg(unit).onClockChange) enterRunning(ctx, unit, r);
+    else enterWaiting(ctx, unit, r, { timeChange: true });
   },
   status: (_unit, r) => ({
     mainPid: 0, execLines: [], result: r.result,

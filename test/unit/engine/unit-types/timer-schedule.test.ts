@@ -37,7 +37,7 @@ test('perturbation: the boot id halves XORed, modulo a minute', () => {
 const config = (o: Partial<TimerConfig>): TimerConfig => ({
   onActiveUsec: [], onBootUsec: [], onStartupUsec: [], onUnitActiveUsec: [], onUnitInactiveUsec: [], onCalendar: [],
   accuracyUsec: MIN, randomizedDelayUsec: 0, persistent: false, remainAfterElapse: true, fixedRandomDelay: false,
-  wakeSystem: false, unit: 'x.service', ...o,
+  wakeSystem: false, onClockChange: false, onTimezoneChange: false, unit: 'x.service', ...o,
 });
 
 test('values come last-parsed first, as systemd prepends them', () => {
