@@ -4,6 +4,7 @@
 import type { TimerSummary } from '../../engine/api.ts';
 import { EXIT } from '../exit-codes.ts';
 import { formatTimestamp, table } from '../format.ts';
+import { printJson, wantsJson } from '../json-output.ts';
 import { matchesAny } from '../unit-names.ts';
 import { fromNow } from './calendar.ts';
 import type { Verb } from './verb.ts';
@@ -28,6 +29,16 @@ export function listTimersLines(timers: readonly TimerSummary[], nowUsec: number
   return lines;
 }
 
+/**
+ * --output=json: systemctl 252's table as JSON. Timestamp cells are µs (null when unset, as
+ * table.c does for USEC_INFINITY; a timer that never ran has last 0), activates an array.
+ */
+export function listTimersJson(timers: readonly TimerSummary[]): Record<string, unknown>[] {
+  return [...timers].sort(byNext).map((t) => ({
+    next: t.nextUsec, left: t.nextUsec, last: t.lastUsec ?? 0, passed: t.lastUsec ?? 0, unit: t.unit, activates: t.activates,
+  }));
+}
+
 const listTimers: Verb = {
   minArgs: 0,
   pager: true,
@@ -35,6 +46,10 @@ const listTimers: Verb = {
     const o = ctx.options;
     const { timers, nowUsec } = await ctx.rpc.call('ListTimers', {});
     const shown = timers.filter((t) => (o.all || t.activeState !== 'inactive') && matchesAny(args, t.unit));
+    if (wantsJson(o.output)) {
+      printJson(ctx, listTimersJson(shown));
+      return EXIT.success;
+    }
     for (const line of listTimersLines(shown, nowUsec, { legend: !o.noLegend, all: o.all })) ctx.io.out(line);
     return EXIT.success;
   },

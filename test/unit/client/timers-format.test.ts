@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TimerSummary, UnitStatus } from '../../../src/engine/api.ts';
 import { statusLines } from '../../../src/client/format.ts';
-import { listTimersLines } from '../../../src/client/verbs/list-timers.ts';
+import { listTimersJson, listTimersLines } from '../../../src/client/verbs/list-timers.ts';
 
 process.env.TZ = 'UTC';
 const S = 1_000_000;
@@ -52,4 +52,11 @@ test('status of a timer: Trigger: with the time left, or n/a; Triggers: with the
 test('status of a triggered service: TriggeredBy: right after Active:', () => {
   const lines = statusLines(status({ id: 'tick.service', subState: 'running', triggeredBy: [{ unit: 'tick.timer', activeState: 'active' }], triggers: [] }), NOW, 'unitctl');
   assert.equal(lines[3], 'TriggeredBy: ● tick.timer');
+});
+
+test('list-timers --output=json: table cells as µs, null for no next elapse, 0 for never ran', () => {
+  assert.deepEqual(listTimersJson([row('b.timer', { lastUsec: NOW }), row('a.timer', { nextUsec: NOW + S })]), [
+    { next: NOW + S, left: NOW + S, last: 0, passed: 0, unit: 'a.timer', activates: ['a.service'] },
+    { next: null, left: null, last: NOW, passed: NOW, unit: 'b.timer', activates: ['b.service'] },
+  ]);
 });
