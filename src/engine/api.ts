@@ -179,7 +179,10 @@ export interface UnitStatus extends UnitSummary {
   readonly triggeredBy?: readonly { readonly unit: UnitName; readonly activeState: ActiveState }[];
 }
 
-/** One row of list-timers; times in µs since the epoch, null when there is none. */
+/**
+ * One row of list-timers; times in µs since the epoch, null when there is none. `nextUsec` is 0
+ * for a waiting timer with nothing armed (systemctl sorts those first) and null when not waiting.
+ */
 export interface TimerSummary {
   readonly unit: UnitName;
   readonly activeState: ActiveState;

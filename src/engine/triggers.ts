@@ -75,6 +75,13 @@ export function timerNextElapse(next: { readonly monotonic: Usec; readonly realt
   return isSet(next.realtime) ? next.realtime : null;
 }
 
+/** list-timers keeps systemctl's raw value: 0 for a waiting timer with nothing armed (sorted first), null for infinity. */
+function listNext(next: { readonly monotonic: Usec; readonly realtime: Usec }, now: { readonly monotonic: Usec; readonly realtime: Usec }): Usec | null {
+  const t = timerNextElapse(next, now);
+  if (t !== null) return t;
+  return next.realtime === 0 || next.monotonic === 0 ? 0 : null;
+}
+
 export function listTimers(s: EngineState): { timers: TimerSummary[]; nowUsec: number } {
   const now = { monotonic: s.ports.clock.now(), realtime: s.ports.clock.realtime() };
   const timers: TimerSummary[] = [];
@@ -83,7 +90,7 @@ export function listTimers(s: EngineState): { timers: TimerSummary[]; nowUsec: n
     const t = u.ops.status(u, u.runtime).timer;
     timers.push({
       unit: u.id, activeState: u.activeState, activates: [...s.graph.get(u.id, 'Triggers')].sort(),
-      nextUsec: t ? timerNextElapse(t.next, now) : null, lastUsec: t && isSet(t.lastTrigger) ? t.lastTrigger : null,
+      nextUsec: t ? listNext(t.next, now) : null, lastUsec: t && isSet(t.lastTrigger) ? t.lastTrigger : null,
     });
   }
   return { timers, nowUsec: now.realtime };

@@ -9,7 +9,7 @@ import { matchesAny } from '../unit-names.ts';
 import { fromNow } from './calendar.ts';
 import type { Verb } from './verb.ts';
 
-/** The rows' order: next elapse (none last), then unit name (timer_info_compare). */
+/** The rows' order: next elapse (0 first, none last), then unit name (timer_info_compare). */
 function byNext(a: TimerSummary, b: TimerSummary): number {
   const na = a.nextUsec ?? Infinity;
   const nb = b.nextUsec ?? Infinity;
@@ -18,8 +18,8 @@ function byNext(a: TimerSummary, b: TimerSummary): number {
 }
 
 export function listTimersLines(timers: readonly TimerSummary[], nowUsec: number, o: { legend: boolean; all: boolean }): string[] {
-  const when = (t: number | null): string => (t === null ? '-' : formatTimestamp(t));
-  const rel = (t: number | null): string => (t === null ? '-' : fromNow(t, nowUsec));
+  const when = (t: number | null): string => (!t ? '-' : formatTimestamp(t));
+  const rel = (t: number | null): string => (!t ? '-' : fromNow(t, nowUsec));
   const rows = [...timers].sort(byNext).map((t) => [
     when(t.nextUsec), rel(t.nextUsec), when(t.lastUsec), rel(t.lastUsec), t.unit, t.activates.join(', ') || '-',
   ]);
@@ -30,12 +30,12 @@ export function listTimersLines(timers: readonly TimerSummary[], nowUsec: number
 }
 
 /**
- * --output=json: systemctl 252's table as JSON. Timestamp cells are µs (null when unset, as
- * table.c does for USEC_INFINITY; a timer that never ran has last 0), activates an array.
+ * --output=json: systemctl 252's table as JSON, as recorded on the oracle: timestamp cells in µs
+ * (0 when unset; null for infinity), `activates` a string.
  */
 export function listTimersJson(timers: readonly TimerSummary[]): Record<string, unknown>[] {
   return [...timers].sort(byNext).map((t) => ({
-    next: t.nextUsec, left: t.nextUsec, last: t.lastUsec ?? 0, passed: t.lastUsec ?? 0, unit: t.unit, activates: t.activates,
+    next: t.nextUsec, left: t.nextUsec, last: t.lastUsec ?? 0, passed: t.lastUsec ?? 0, unit: t.unit, activates: t.activates.join(' '),
   }));
 }
 

@@ -31,6 +31,11 @@ test('list-timers: soonest first, timers without a next elapse last, dashes for 
   assert.equal(lines[0], 'NEXT                        LEFT       LAST                        PASSED UNIT       ACTIVATES');
 });
 
+test('list-timers: a waiting timer with nothing armed (next 0) comes first, with dashes', () => {
+  const lines = listTimersLines([row('boot.timer', { nextUsec: NOW + 3599 * S }), row('clk.timer', { nextUsec: 0 })], NOW, { legend: false, all: true });
+  assert.deepEqual(lines.map((l) => l.replace(/\s+/g, ' ')), ['- - - - clk.timer clk.service', 'Sun 2026-11-22 07:09:40 UTC 59min left - - boot.timer boot.service']);
+});
+
 test('list-timers: no rows still prints the header; --all drops the hint; --no-legend only rows', () => {
   assert.deepEqual(listTimersLines([], NOW, { legend: true, all: true }), ['NEXT LEFT LAST PASSED UNIT ACTIVATES', '', '0 timers listed.']);
   assert.deepEqual(listTimersLines([row('a.timer', {})], NOW, { legend: false, all: false }), ['- - - - a.timer a.service']);
@@ -55,8 +60,10 @@ test('status of a triggered service: TriggeredBy: right after Active:', () => {
 });
 
 test('list-timers --output=json: table cells as µs, null for no next elapse, 0 for never ran', () => {
-  assert.deepEqual(listTimersJson([row('b.timer', { lastUsec: NOW }), row('a.timer', { nextUsec: NOW + S })]), [
-    { next: NOW + S, left: NOW + S, last: 0, passed: 0, unit: 'a.timer', activates: ['a.service'] },
-    { next: null, left: null, last: NOW, passed: NOW, unit: 'b.timer', activates: ['b.service'] },
+  // Recorded: [{"next":0,…,"unit":"clk.timer","activates":"clk.service"},{"next":1795332552382934,…}]
+  assert.deepEqual(listTimersJson([row('b.timer', { lastUsec: NOW }), row('a.timer', { nextUsec: NOW + S }), row('c.timer', { nextUsec: 0 })]), [
+    { next: 0, left: 0, last: 0, passed: 0, unit: 'c.timer', activates: 'c.service' },
+    { next: NOW + S, left: NOW + S, last: 0, passed: 0, unit: 'a.timer', activates: 'a.service' },
+    { next: null, left: null, last: NOW, passed: NOW, unit: 'b.timer', activates: 'b.service' },
   ]);
 });
