@@ -9,7 +9,7 @@ import type { TimerConfig } from '../unit-file/config.ts';
 import type { UnitContext, UnitTypeOps, UnitView } from './index.ts';
 import { INERT_OPS } from './inert.ts';
 import {
-  coalesce, computeSchedule, fixedDelayHash, perturbFromBootId, randomDelay, timerValues, type Stamp, type TimerValue,
+  coalesce, computeSchedule, fixedDelayHash, perturbFromBootId, randomDelay, timerValues, type Schedule, type Stamp, type TimerValue,
 } from './timer-schedule.ts';
 
 type TimerState = 'dead' | 'waiting' | 'running' | 'elapsed' | 'failed';
@@ -101,7 +101,13 @@ function enterWaiting(ctx: UnitContext, unit: UnitView, r: TimerRuntime, o: { ti
     enterElapsed(ctx, unit, r, sched.leaveAround);
     return;
   }
-  const accuracy = c.accuracyUsec;
+  armWakeUps(ctx, unit, r, sched, now);
+  setState(ctx, unit, r, 'waiting');
+}
+
+/** RandomizedDelaySec= on each elapse, then one wake-up per clock inside its AccuracySec= window. */
+function armWakeUps(ctx: UnitContext, unit: UnitView, r: TimerRuntime, sched: Schedule, now: Stamp): void {
+  const accuracy = cfg(unit).accuracyUsec;
   const perturb = perturbFromBootId(ctx.triggers.bootId);
   const window = (at: Usec): Usec => coalesce(at, Number.isFinite(accuracy) ? at + accuracy : at, perturb);
   r.nextMonotonic = sched.monotonic === null ? 0 : sched.monotonic + delayFor(ctx, unit);
@@ -115,7 +121,6 @@ function enterWaiting(ctx: UnitContext, unit: UnitView, r: TimerRuntime, o: { ti
     r.realtimeFireAt = window(r.nextRealtime);
     ctx.armTimer(unit, REAL, now.monotonic + Math.max(0, r.realtimeFireAt - now.realtime));
   }
-  setState(ctx, unit, r, 'waiting');
 }
 
 function enterRunning(ctx: UnitContext, unit: UnitView, r: TimerRuntime): void {
