@@ -41,6 +41,9 @@ test('OnActiveSec= then OnUnitActiveSec= run the service repeatedly; list-timers
   assert.match(show, /^TimersMonotonic=\{ OnUnitActiveUSec=2s ; next_elapse=.+ \}$/m);
   assert.match(show, /^TimersMonotonic=\{ OnActiveUSec=1s ; next_elapse=.+ \}$/m);
   assert.match(show, /^LastTriggerUSec=\w{3} \d{4}-/m);
+  const stopService = d.ctl('stop', 'tick.service');
+  assert.equal(stopService.status, 0);
+  assert.equal(stopService.stderr, 'Warning: Stopping tick.service, but it can still be activated by:\n  tick.timer\n');
   assert.equal(d.ctl('stop', 'tick.timer').status, 0);
   const n = lines(join(d.dir, 'ticks')).length;
   await sleep(3000);
