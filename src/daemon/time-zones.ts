@@ -3,7 +3,8 @@
 import type { TimeZone } from '../engine/calendar.ts';
 import type { TimeZones } from '../engine/ports.ts';
 
-function intlZone(name: string | undefined): TimeZone {
+/** A zone over Intl; `name` undefined is the process's local zone. Throws for unknown names. */
+export function intlZone(name: string | undefined): TimeZone {
   const fmt = new Intl.DateTimeFormat('en-US', {
     timeZone: name, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
   });

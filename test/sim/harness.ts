@@ -8,7 +8,7 @@ import type { HostInfo, ProcessDriver, SignalRequest, SpawnRequest } from '../..
 import type { EnqueueRequest, RequestContext } from '../../src/engine/manager-api.ts';
 import type { EnqueueResult } from '../../src/engine/api.ts';
 import type { Result } from '../../src/engine/errors.ts';
-import type { TimeZone } from '../../src/engine/calendar.ts';
+import { intlZone } from '../../src/daemon/time-zones.ts';
 import { MemFs } from '../fixtures/mem-fs.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -160,6 +160,7 @@ export class Sim {
         read: (unit) => this.stamps.get(unit) ?? null,
         write: (unit, at) => { this.note(`stamp ${unit} ${at}`); this.stamps.set(unit, at); },
       },
+      // Zones over Intl, as the daemon has them: the engine itself never sees tzdata.
       timeZones: { local: () => intlZone(o.timeZone ?? 'UTC'), named: (name) => intlZone(name) },
       random,
     }, { unitPath: [...(o.unitPath ?? ['/etc/systemd/system']), BUILTIN_DIR] });
@@ -338,21 +339,6 @@ function mulberry32(seed: number): () => number {
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-/** A time zone over Intl (the simulation may use the host's tzdata; the engine may not). */
-function intlZone(name: string): TimeZone {
-  const fmt = new Intl.DateTimeFormat('en-US', {
-    timeZone: name, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
-  });
-  return {
-    offsetAt(utcUsec: number): number {
-      const ms = Math.floor(utcUsec / 1e6) * 1000;
-      const p: Record<string, number> = {};
-      for (const part of fmt.formatToParts(new Date(ms))) p[part.type] = Number(part.value);
-      return (Date.UTC(p['year']!, p['month']! - 1, p['day']!, p['hour']!, p['minute']!, p['second']!) - ms) / 1000;
-    },
   };
 }
 
