@@ -336,3 +336,12 @@ test('OnClockChange=: a timer with no other trigger waits, and runs its service 
   assert.equal(sim.prop('tick.timer', 'OnClockChange'), 'yes');
   assert.equal(sim.state('tick.timer'), 'active/waiting/success', 'back to waiting for the next change');
 });
+
+test('a timer faster than the service\'s start limit: five runs, the refused starts, then runs again after the window', () => {
+  const sim = simWith('OnActiveSec=1s\nOnUnitActiveSec=1s');
+  jobOf(sim.enqueue('tick.timer', 'start'));
+  sim.runFor(14);
+  assert.deepEqual(runs(sim), [1, 2, 3, 4, 5, 12, 13, 14]);
+  assert.ok(sim.trace.some((l) => l.includes('tick.service: Start request repeated too quickly.')));
+  assert.equal(sim.state('tick.timer'), 'active/waiting/success', 'the timer itself carries on');
+});
