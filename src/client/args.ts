@@ -34,6 +34,9 @@ export interface Options {
   reverse: boolean;
   /** list-dependencies/list-jobs --after/--before (null: neither; the last of them and --reverse wins). */
   order: 'after' | 'before' | null;
+  /** list-jobs --after/--before: both may be given (systemctl's arg_jobs_after/arg_jobs_before). */
+  jobsAfter: boolean;
+  jobsBefore: boolean;
   /** enable/disable/…/link --runtime: links under the runtime configuration directory. */
   runtime: boolean;
   /** enable/link/… --force: replace conflicting symlinks (no -f: that is --follow here). */
@@ -57,7 +60,7 @@ export const defaultOptions = (): Options => ({
   signal: null, killWhom: null, noPager: false, noLegend: false, full: false, plain: false, wait: false,
   dryRun: false, showTransaction: false, output: null, now: false, explain: false, types: [], states: [],
   help: false, version: false, helpList: null, lines: null, follow: false, since: null,
-  reverse: false, order: null, runtime: false, force: false,
+  reverse: false, order: null, jobsAfter: false, jobsBefore: false, runtime: false, force: false,
 });
 
 const OUTPUT_MODES = ['short', 'short-precise', 'short-iso', 'short-iso-precise', 'short-full', 'short-monotonic',
@@ -135,8 +138,8 @@ const OPTIONS: readonly OptionSpec[] = [
   flag('help', 'h', (o) => { o.help = true; }),
   flag('version', undefined, (o) => { o.version = true; }),
   flag('reverse', undefined, (o) => { o.reverse = true; o.order = null; }),
-  flag('after', undefined, (o) => { o.order = 'after'; }),
-  flag('before', undefined, (o) => { o.order = 'before'; }),
+  flag('after', undefined, (o) => { o.order = 'after'; o.jobsAfter = true; }),
+  flag('before', undefined, (o) => { o.order = 'before'; o.jobsBefore = true; }),
   flag('runtime', undefined, (o) => { o.runtime = true; }),
   flag('force', undefined, (o) => { o.force = true; }),
   withArg('lines', 'n', (o, v) => {

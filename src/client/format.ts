@@ -45,10 +45,16 @@ export function sortUnits(units: readonly UnitSummary[]): UnitSummary[] {
   return [...units].sort((a, b) => { const [ta, na] = key(a.id); const [tb, nb] = key(b.id); return cmp(ta, tb) || cmp(na, nb); });
 }
 
-/** list-jobs (06 §8.3): ascending job id; `skipped` = some job was filtered out by a pattern. */
-export function listJobsLines(jobs: readonly JobSummary[], o: { legend: boolean; skipped: boolean }): string[] {
+/** The rows list-jobs --after/--before prints under a job (systemctl's output_waiting_jobs): after first. */
+export function jobOrderRows(order: { waitingFor: readonly JobSummary[]; blocking: readonly JobSummary[] }, o: { after: boolean; before: boolean; utf8: boolean }): string[][] {
+  const row = (prefix: string, j: JobSummary): string[] => [o.utf8 ? '└─' : '`-', `\t${prefix} ${j.id} (${j.unit}/${j.type})`, '-', '-'];
+  return [...(o.after ? order.blocking.map((j) => row('blocking job', j)) : []), ...(o.before ? order.waitingFor.map((j) => row('waiting for job', j)) : [])];
+}
+
+/** list-jobs (06 §8.3): ascending job id; `skipped` = some job was filtered out by a pattern; `sub`: rows under a job. */
+export function listJobsLines(jobs: readonly JobSummary[], o: { legend: boolean; skipped: boolean; sub?: ReadonlyMap<number, readonly string[][]> }): string[] {
   if (jobs.length === 0) return o.legend ? [`No jobs ${o.skipped ? 'listed' : 'running'}.`] : [];
-  const rows = [...jobs].sort((a, b) => a.id - b.id).map((j) => [String(j.id), j.unit, j.type, j.state]);
+  const rows = [...jobs].sort((a, b) => a.id - b.id).flatMap((j) => [[String(j.id), j.unit, j.type, j.state], ...(o.sub?.get(j.id) ?? [])]);
   if (!o.legend) return table(rows);
   return [...table([['JOB', 'UNIT', 'TYPE', 'STATE'], ...rows]), '', `${jobs.length} jobs listed.`];
 }

@@ -147,6 +147,7 @@ const METHODS: { readonly [M in MethodName]: Row<M> } = {
   },
   ListJobs: { check: none, call: (d) => d.run(() => ({ jobs: d.manager.listJobs() })) },
   GetJob: { check: jobId, call: (d, p) => d.run(() => unwrap(d.manager.getJob(p.id))) },
+  GetJobOrder: { check: jobId, call: (d, p) => d.run(() => unwrap(d.manager.jobOrder(p.id))) },
   CancelJob: { check: jobId, call: (d, p, c) => d.run(() => { unwrap(d.manager.cancelJob(p.id, c.who)); return {}; }) },
   ClearJobs: { check: none, call: (d, _p, c) => d.run(() => ({ canceled: d.manager.clearJobs(c.who) })) },
   ListUnits: {

@@ -28,6 +28,8 @@ export interface Methods {
   ListJobs: { params: Record<string, never>; result: { jobs: JobSummary[] } };
   /** Looks a job up, also for a while after it ended (its result and cause). */
   GetJob: { params: { id: JobId }; result: JobDetails };
+  /** list-jobs --before/--after: installed jobs this one waits for, and those waiting for it. */
+  GetJobOrder: { params: { id: JobId }; result: { waitingFor: JobSummary[]; blocking: JobSummary[] } };
   CancelJob: { params: { id: JobId }; result: Record<string, never> };
   /** Cancels every job (systemctl cancel without arguments). */
   ClearJobs: { params: Record<string, never>; result: { canceled: number } };
@@ -99,7 +101,7 @@ export type Reply<M extends MethodName> = Methods[M]['result'];
 
 /** Methods any local user may call; everything else needs the socket owner's uid or root. */
 export const READ_ONLY_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
-  'Subscribe', 'Unsubscribe', 'ListJobs', 'GetJob', 'ListUnits', 'ListTimers', 'GetUnitProperties', 'GetUnitStatus', 'Ping',
+  'Subscribe', 'Unsubscribe', 'ListJobs', 'GetJob', 'GetJobOrder', 'ListUnits', 'ListTimers', 'GetUnitProperties', 'GetUnitStatus', 'Ping',
   'ListUnitDependencies', 'GetSystemState', 'ShowEnvironment', 'GetUnitProcesses',
   'GetUnitFileState', 'ListUnitFiles', 'GetUnitFileText',
 ]);

@@ -30,6 +30,7 @@ export interface ManagerApi {
   enqueue(req: EnqueueRequest, who: RequestContext): Result<EnqueueResult>;
   listJobs(): JobSummary[];
   getJob(id: JobId): Result<JobDetails>;
+  jobOrder(id: JobId): Result<{ waitingFor: JobSummary[]; blocking: JobSummary[] }>;
   cancelJob(id: JobId, who: RequestContext): Result<void>;
   clearJobs(who: RequestContext): number;
   listUnits(options: { all: boolean }): UnitSummary[];

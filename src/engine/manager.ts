@@ -14,6 +14,7 @@ import { fail, ok, type Result } from './errors.ts';
 import type { Input } from './inputs.ts';
 import { dispatchRunQueue, finishJob, timeOutJob } from './job-runner.ts';
 import { jobDetails, jobSummary } from './job.ts';
+import { jobsBlockedBy, jobsWaitedFor } from './job-order.ts';
 import { needsDaemonReload, reloadAll, resolveUnit, retireRemovedUnits } from './loader.ts';
 import type { PresetMode } from './install.ts';
 import { planUnitFileChanges, unitFileList, unitFilesChanged, unitFileStateFor, unitFileText, type ReloadPolicy } from './unit-files-api.ts';
@@ -166,6 +167,12 @@ export class Manager implements ManagerApi {
     if (live) return ok(jobDetails(live));
     const ended = this.s.ended.get(id);
     return ended ? ok(ended) : fail('NoSuchJob', [id]);
+  }
+
+  jobOrder(id: JobId): Result<{ waitingFor: JobSummary[]; blocking: JobSummary[] }> {
+    const job = this.s.jobs.get(id);
+    if (!job) return fail('NoSuchJob', [id]);
+    return ok({ waitingFor: jobsWaitedFor(this.s, job).map(jobSummary), blocking: jobsBlockedBy(this.s, job).map(jobSummary) });
   }
 
   cancelJob(id: JobId, who: RequestContext): Result<void> {

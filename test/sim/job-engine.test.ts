@@ -123,3 +123,23 @@ test('start --job-mode=restart-dependencies restarts the running units that requ
   assert.ok(!bad.ok);
   assert.equal(bad.error.message, '--job-mode=restart-dependencies is only valid for start.');
 });
+
+test('GetJobOrder: a waiting start lists the job it waits for, and that job lists it as blocked (list-jobs --before/--after)', () => {
+  const sim = new Sim({ files: {
+    [`${U}/a.service`]: svc('Type=oneshot\nExecStart=/sim/run exit=0', 'Wants=b.service\nAfter=b.service'),
+    [`${U}/b.service`]: svc('Type=oneshot\nExecStart=/sim/run exit=0', 'Wants=c.service\nAfter=c.service'),
+    [`${U}/c.service`]: svc('Type=oneshot\nExecStart=/sim/run exit=5'),
+  } });
+  const a = jobOf(sim.enqueue('a.service', 'start'));
+  sim.runFor(0.5);
+  const ids = new Map(sim.manager.listJobs().map((j) => [j.unit, j.id]));
+  const order = (id: number) => {
+    const r = sim.manager.jobOrder(id);
+    assert.ok(r.ok);
+    return { waitingFor: r.value.waitingFor.map((j) => j.unit), blocking: r.value.blocking.map((j) => j.unit) };
+  };
+  assert.deepEqual(order(a), { waitingFor: ['b.service'], blocking: [] });
+  assert.deepEqual(order(ids.get('b.service')!), { waitingFor: ['c.service'], blocking: ['a.service'] });
+  assert.deepEqual(order(ids.get('c.service')!), { waitingFor: [], blocking: ['b.service'] });
+  assert.equal(sim.manager.jobOrder(9999).ok, false);
+});

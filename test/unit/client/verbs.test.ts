@@ -55,6 +55,34 @@ test('list-jobs with patterns', async () => {
   assert.deepEqual((await run('list-jobs', ['nothing*'], rpc)).out, ['No jobs listed.']);
 });
 
+test('list-jobs --after/--before: the rows systemctl 252 prints under each job (blocking first, then waiting for)', async () => {
+  const jobs = { a: { id: 16, unit: 'a.service', type: 'start', state: 'waiting' }, b: { id: 31, unit: 'b.service', type: 'start', state: 'waiting' },
+    c: { id: 32, unit: 'c.service', type: 'start', state: 'running' } } as const;
+  const order: Record<number, { waitingFor: (typeof jobs)[keyof typeof jobs][]; blocking: (typeof jobs)[keyof typeof jobs][] }> = {
+    16: { waitingFor: [jobs.b], blocking: [] }, 31: { waitingFor: [jobs.c], blocking: [jobs.a] }, 32: { waitingFor: [], blocking: [jobs.b] } };
+  const rpc = new FakeRpc({ ListJobs: () => ({ jobs: [jobs.b, jobs.c, jobs.a] }), GetJobOrder: (p) => order[p.id]! });
+  const saved = process.env.LC_ALL;
+  process.env.LC_ALL = 'C';
+  try {
+    // Recorded from systemctl --user list-jobs --after --before (systemd 252, C locale); a tab opens each sub-row.
+    assert.deepEqual((await run('list-jobs', [], rpc, { jobsAfter: true, jobsBefore: true })).out, [
+      'JOB UNIT                                  TYPE  STATE',
+      '16  a.service                             start waiting',
+      '`-  \twaiting for job 31 (b.service/start) -     -',
+      '31  b.service                             start waiting',
+      '`-  \tblocking job 16 (a.service/start)    -     -',
+      '`-  \twaiting for job 32 (c.service/start) -     -',
+      '32  c.service                             start running',
+      '`-  \tblocking job 31 (b.service/start)    -     -',
+      '', '3 jobs listed.']);
+    assert.deepEqual((await run('list-jobs', ['c*'], rpc, { jobsAfter: true })).out, [
+      'JOB UNIT                               TYPE  STATE', '32  c.service                          start running', '`-  \tblocking job 31 (b.service/start) -     -', '', '1 jobs listed.']);
+  } finally {
+    if (saved === undefined) delete process.env.LC_ALL; else process.env.LC_ALL = saved;
+  }
+  assert.equal((await run('list-jobs', [], rpc)).out.length, 6, 'without --after/--before no sub-rows');
+});
+
 test('cancel: ids, unknown ids, bad ids, no ids', async () => {
   const rpc = new FakeRpc({
     CancelJob: (p) => { if (p.id !== 4) throw rpcError('NoSuchJob', `Job ${p.id} does not exist.`); return {}; },

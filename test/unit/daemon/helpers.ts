@@ -37,6 +37,7 @@ export class StubManager implements ManagerApi {
   enqueue(req: EnqueueRequest, who: RequestContext): Result<EnqueueResult> { return this.record('enqueue', [req, who], () => this.enqueueResult()); }
   listJobs(): JobSummary[] { return this.record('listJobs', [], () => [{ id: 3, unit: 'a.service', type: 'start', state: 'running' }]); }
   getJob(id: JobId): Result<JobDetails> { return this.record('getJob', [id], () => ok({ id, unit: 'a.service', type: 'start', state: 'running', origin: { kind: 'internal', reason: 'test' }, result: null, cause: null })); }
+  jobOrder(id: JobId): Result<{ waitingFor: JobSummary[]; blocking: JobSummary[] }> { return this.record('jobOrder', [id], () => ok({ waitingFor: [], blocking: [] })); }
   cancelJob(id: JobId, who: RequestContext): Result<void> { return this.record('cancelJob', [id, who], () => ok(undefined)); }
   clearJobs(who: RequestContext): number { return this.record('clearJobs', [who], () => 2); }
   listUnits(options: { all: boolean }): UnitSummary[] { return this.record('listUnits', [options], () => []); }
