@@ -14,6 +14,8 @@ export interface Io {
   readonly color?: boolean;
   /** Terminal width for the progress line; absent off a terminal. */
   readonly columns?: number;
+  /** Width tables and trees are ellipsized to (systemd's columns(): $COLUMNS, else the terminal's, else 80). */
+  readonly width?: number;
   /** Replaces the progress line on stderr ('' clears it); only given when stderr is a terminal. */
   readonly progress?: (line: string) => void;
 }

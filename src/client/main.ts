@@ -4,7 +4,7 @@
 // systemctl in its hints and behaves the same otherwise.
 import { runCli } from './cli.ts';
 import { connect } from './index.ts';
-import { colorsWanted } from './terminal.ts';
+import { colorsWanted, outputWidth } from './terminal.ts';
 
 // First: the daemon names the requester of a job from /proc/<pid>/comm.
 process.title = 'unitctl';
@@ -21,6 +21,7 @@ const outIsTTY = stdout.isTTY === true;
 const errIsTTY = stderr.isTTY === true;
 // A terminal that reports no size (a bare pty) gets $COLUMNS/$LINES or 80x24, as systemd assumes.
 const columns = stdout.columns || stderr.columns || Number(env.COLUMNS) || 80;
+const width = outputWidth(env, stdout.columns);
 const rows = stdout.rows || Number(env.LINES) || 24;
 let progressShown = false;
 const clearProgress = (): void => {
@@ -38,6 +39,7 @@ runCli(process.argv.slice(2), {
     errIsTTY,
     color: colorsWanted(outIsTTY, env),
     ...(outIsTTY || errIsTTY ? { columns } : {}),
+    width,
     ...(errIsTTY ? { progress: (line: string) => { stderr.write(`\r\x1b[K${line}`); progressShown = line !== ''; } } : {}),
   },
   ...(outIsTTY ? {

@@ -66,3 +66,9 @@ export function progressLine(jobs: readonly { unit: string; type: string }[], ms
 
 /** The style for stdout: colours only when the Io says stdout is a colour terminal. */
 export const styleOf = (io: { readonly color?: boolean }): Style => (io.color ? ANSI : PLAIN);
+
+/** systemd's columns(): a valid $COLUMNS wins, then the terminal's width, then 80 (also when piped). */
+export function outputWidth(env: Readonly<Record<string, string | undefined>>, ttyColumns: number | undefined): number {
+  const c = Number(env.COLUMNS);
+  return Number.isInteger(c) && c > 0 ? c : ttyColumns || 80;
+}

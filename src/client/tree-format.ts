@@ -7,7 +7,7 @@ import { colorState, glyphFor, type Style } from './terminal.ts';
 export interface TreeFormat {
   readonly plain: boolean;
   readonly style: Style;
-  /** Terminal width for ellipsizing (systemctl: at least 20); null with -l/--full or off a terminal. */
+  /** Width for ellipsizing (systemctl: at least 20; $COLUMNS or 80 when piped); null with -l/--full. */
   readonly columns: number | null;
 }
 

@@ -26,7 +26,7 @@ const listDependencies: Verb = {
       printJson(ctx, trees);
       return EXIT.success;
     }
-    const format = { plain: o.plain, style: styleOf(ctx.io), columns: o.full ? null : ctx.io.columns ?? null };
+    const format = { plain: o.plain, style: styleOf(ctx.io), columns: o.full ? null : ctx.io.width ?? ctx.io.columns ?? null };
     trees.forEach((t, i) => {
       if (i > 0) ctx.io.out('');
       for (const line of dependencyTreeLines(t, format)) ctx.io.out(line);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { DependencyNode, UnitSummary } from '../../../src/engine/api.ts';
 import { listUnitsLines, sortUnits } from '../../../src/client/format.ts';
 import { listJobsJson, listUnitsJson, showJson } from '../../../src/client/json-output.ts';
-import { ANSI, colorsWanted, PLAIN, progressLine, wantsPager } from '../../../src/client/terminal.ts';
+import { ANSI, colorsWanted, outputWidth, PLAIN, progressLine, wantsPager } from '../../../src/client/terminal.ts';
 import { dependencyTreeLines } from '../../../src/client/tree-format.ts';
 import { environmentLine, quotePosix } from '../../../src/client/verbs/environment.ts';
 
@@ -89,4 +89,17 @@ test('terminal decisions: colours, pager, progress line', () => {
   assert.equal(progressLine([{ unit: 'a.service', type: 'start' }, { unit: 'b.service', type: 'stop' }], 61_000, 80),
     '2 jobs are running (a.service/start, b.service/stop) (1min 1s)');
   assert.ok(progressLine([{ unit: 'x'.repeat(100), type: 'start' }], 0, 40).length <= 40);
+});
+
+test('list-dependencies off a terminal ellipsizes to $COLUMNS or 80, like systemctl 252 piped', () => {
+  assert.equal(outputWidth({}, undefined), 80);
+  assert.equal(outputWidth({ COLUMNS: '60' }, undefined), 60);
+  assert.equal(outputWidth({ COLUMNS: '60' }, 132), 60, '$COLUMNS wins over the terminal size');
+  assert.equal(outputWidth({ COLUMNS: 'x' }, 132), 132);
+  // Recorded piped from systemctl 252: an 88-character name under the root keeps 75 characters and an ellipsis at 80 columns.
+  const long = 'anotherveryveryveryveryveryveryveryveryveryveryveryverylongname-xxxxxxxxxxxxxxxx.service';
+  const lines = dependencyTreeLines(node('root.service', [leaf(long)]), { plain: false, style: PLAIN, columns: outputWidth({}, undefined) });
+  assert.equal(lines[1], `● └─${long.slice(0, 75)}…`);
+  const narrow = dependencyTreeLines(node('root.service', [leaf(long)]), { plain: false, style: PLAIN, columns: outputWidth({ COLUMNS: '60' }, undefined) });
+  assert.equal(narrow[1], `● └─${long.slice(0, 55)}…`);
 });
