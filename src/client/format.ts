@@ -159,7 +159,7 @@ function triggerLines(s: UnitStatus, nowUsec: number, style: Style): string[] {
 export function statusLines(s: UnitStatus, nowUsec: number, program: string, style: Style = PLAIN): string[] {
   const lines = [`${colorState(style, s.activeState, STATUS_GLYPHS[s.activeState] ?? '●')} ${s.id}${s.description && s.description !== s.id ? ` - ${s.description}` : ''}`];
   // systemctl shows the load error's reason first (bad-setting, error, masked, not-found).
-  const where = s.loadError && s.loadState !== 'loaded' ? ` (Reason: ${s.loadError})` : s.fragmentPath ? ` (${s.fragmentPath}; ${s.unitFileState || 'static'})` : '';
+  const where = s.loadError && s.loadState !== 'loaded' ? ` (Reason: ${s.loadError})` : s.fragmentPath ? ` (${s.fragmentPath}; ${s.unitFileState || 'static'}${s.unitFilePreset ? `; preset: ${s.unitFilePreset}` : ''})` : '';
   lines.push(`     Loaded: ${s.loadState}${where}`);
   s.dropInPaths.forEach((p, i) => lines.push(`${i === 0 ? '    Drop-In: ' : '             '}${p}`));
   const sub = s.subState && s.subState !== s.activeState ? ` (${s.subState})` : '';

@@ -165,6 +165,8 @@ export interface UnitStatus extends UnitSummary {
   readonly fragmentPath: string | null;
   readonly dropInPaths: readonly string[];
   readonly unitFileState: string;
+  /** `enabled`/`disabled` where status shows `; preset: …` ('' for static, alias, generated, transient). */
+  readonly unitFilePreset?: string;
   readonly result: string | null;
   readonly loadError: string | null;
   /** µs since the epoch of the timestamp status shows (0 = none). */

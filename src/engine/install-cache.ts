@@ -1,6 +1,6 @@
 // UnitFileState and UnitFilePreset for show and status: install-state.ts's computation over one
 // snapshot of the search path, reused while the directories it read (search, enablement-link
-// and preset directories) and the unit's own file keep their mtimes.
+// and preset directories), the preset files and the unit's own file keep their mtimes.
 import type { EngineState } from './engine-state.ts';
 import { DEFAULT_PRESET_DIRS, enablementDirs, isLinkDir, presetVerdict, readPresetRules, unitFileStateOf, type InstallEnv, type PresetRule } from './install-state.ts';
 import type { UnitName } from './types.ts';
@@ -24,6 +24,14 @@ function fingerprint(s: EngineState, configDir: string, searchPath: readonly str
   const fs = s.ports.fs;
   const parts: string[] = [];
   for (const d of [...searchPath, ...DEFAULT_PRESET_DIRS]) parts.push(`${d}=${fs.stat(d)?.mtimeUsec ?? -1}`);
+  // A preset file edited in place leaves its directory's mtime alone: its own mtime and size count.
+  for (const d of DEFAULT_PRESET_DIRS) {
+    for (const f of fs.readdir(d) ?? []) {
+      if (!f.endsWith('.preset')) continue;
+      const st = fs.stat(join(d, f));
+      parts.push(`${d}/${f}=${st?.mtimeUsec ?? -1}:${st?.size ?? -1}`);
+    }
+  }
   for (const { dir } of enablementDirs(configDir, searchPath)) {
     for (const sub of fs.readdir(dir) ?? []) if (isLinkDir(sub)) parts.push(`${sub}=${fs.stat(join(dir, sub))?.mtimeUsec ?? -1}`);
   }

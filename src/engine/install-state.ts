@@ -149,8 +149,8 @@ export function unitFileStateOf(env: InstallEnv, name: UnitName): Result<string>
 /** States is-enabled counts as success (06 §8.2). */
 export const ENABLED_LIKE_STATES: ReadonlySet<string> = new Set(['enabled', 'enabled-runtime', 'static', 'alias', 'indirect', 'generated']);
 
-/** States for which list-unit-files shows no preset. */
-const NO_PRESET: ReadonlySet<string> = new Set(['static', 'alias', 'generated', 'transient']);
+/** States for which list-unit-files and status show no preset (systemctl's show_preset_for_state). */
+export const NO_PRESET: ReadonlySet<string> = new Set(['static', 'alias', 'generated', 'transient']);
 
 /** list-unit-files: every name in the search path with its state and preset, sorted by name. */
 export function listUnitFiles(env: InstallEnv): UnitFileEntry[] {

@@ -21,7 +21,7 @@ import { planUnitFileChanges, unitFileList, unitFilesChanged, unitFileStateFor, 
 import type { EnqueueRequest, ManagerApi, RequestContext } from './manager-api.ts';
 import { environmentBlock, setEnvironment, unsetEnvironment } from './manager-environment.ts';
 import type { Ports } from './ports.ts';
-import { unitFileState, unitProperties } from './properties.ts';
+import { statusPreset, unitFileState, unitProperties } from './properties.ts';
 import { isInactiveOrFailed } from './states.ts';
 import { systemState, type BootPhase } from './system-state.ts';
 import type { ActiveState, JobId, JobType, UnitName } from './types.ts';
@@ -224,7 +224,7 @@ export class Manager implements ManagerApi {
       : isInactiveOrFailed(state) ? u.inactiveEnter : state === 'activating' ? u.inactiveExit : u.activeExit;
     return ok({
       ...summary(u), fragmentPath: u.config.fragmentPath, dropInPaths: u.config.dropInPaths,
-      unitFileState: unitFileState(this.s, u), result: st.result, loadError: u.config.loadError?.message ?? null,
+      unitFileState: unitFileState(this.s, u), unitFilePreset: statusPreset(this.s, u), result: st.result, loadError: u.config.loadError?.message ?? null,
       stateSinceUsec: since.realtime, mainPid: st.mainPid, processes: [], execLines: st.execLines,
       needDaemonReload: needsDaemonReload(this.s, u),
       ...(st.timer ? { nextElapseUsec: timerNextElapse(st.timer.next, { monotonic: this.s.ports.clock.now(), realtime: this.s.ports.clock.realtime() }) } : {}),

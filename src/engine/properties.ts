@@ -3,6 +3,7 @@
 import type { DepKind } from './deps.ts';
 import type { EngineState } from './engine-state.ts';
 import { cachedUnitFilePreset, cachedUnitFileState } from './install-cache.ts';
+import { NO_PRESET } from './install-state.ts';
 import { needsDaemonReload } from './loader.ts';
 import { formatTimespan, formatTimestamp } from './time.ts';
 import type { Stamp, Unit } from './unit.ts';
@@ -61,6 +62,11 @@ export function unitProperties(s: EngineState, u: Unit): [string, string][] {
     ['ActivationDetails', ''],
   );
   return out;
+}
+
+/** The preset status prints after the unit-file state; none for the states systemctl hides it for. */
+export function statusPreset(s: EngineState, u: Unit): string {
+  return NO_PRESET.has(cachedUnitFileState(s, u)) ? '' : cachedUnitFilePreset(s, u);
 }
 
 /** UnitFileState as show and status print it (install-cache.ts, 04 §10). */

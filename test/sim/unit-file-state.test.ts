@@ -79,3 +79,23 @@ test('NeedDaemonReload flips for a new drop-in, a new drop-in directory, a remov
   assert.equal(reloadNeeded('a.service'), 'yes', 'a new drop-in in an existing directory');
   assert.equal(reloadNeeded('b.service'), 'no');
 });
+
+test('status shows the preset except for static units; a preset file edited in place is read again', () => {
+  const sim = new Sim({
+    unitPath: [E, L],
+    files: {
+      [`${L}/web.service`]: svc('WantedBy=multi-user.target'),
+      [`${L}/helper.service`]: svc(),
+      [`${P}/50-test.preset`]: 'enable *\n',
+    },
+  });
+  const preset = (u: string): string | undefined => { const r = sim.manager.unitStatus(u); assert.ok(r.ok); return r.value.unitFilePreset; };
+  assert.equal(preset('web.service'), 'enabled');
+  assert.equal(preset('helper.service'), '', 'systemctl shows no preset for a static unit');
+  // Rewrite the file in place: the directory keeps its mtime, as on a real file system.
+  const dirMtime = sim.fs.stat(P)!.mtimeUsec;
+  sim.fs.write(`${P}/50-test.preset`, 'disable web.service\nenable *\n');
+  sim.fs.touch(P, dirMtime);
+  assert.equal(preset('web.service'), 'disabled');
+  assert.equal(prop(sim, 'web.service', 'UnitFilePreset'), 'disabled');
+});

@@ -103,6 +103,12 @@ const status = (extra: Partial<UnitStatus>): UnitStatus => ({
   execLines: [], needDaemonReload: false, ...extra,
 });
 
+test('status Loaded: line carries the preset after the unit-file state (systemctl 252: "; preset: ")', () => {
+  assert.equal(statusLines(status({ unitFileState: 'disabled', unitFilePreset: 'enabled' }), 0, 'unitctl')[1], '     Loaded: loaded (/etc/foo.service; disabled; preset: enabled)');
+  assert.equal(statusLines(status({ unitFileState: 'enabled', unitFilePreset: 'disabled' }), 0, 'unitctl')[1], '     Loaded: loaded (/etc/foo.service; enabled; preset: disabled)');
+  assert.equal(statusLines(status({ unitFileState: 'static', unitFilePreset: '' }), 0, 'unitctl')[1], '     Loaded: loaded (/etc/foo.service; static)');
+});
+
 test('status lines (06 §8.5 subset)', () => {
   const lines = statusLines(status({}), 0, 'unitctl');
   assert.deepEqual(lines.slice(0, 4), [
