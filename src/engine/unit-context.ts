@@ -18,6 +18,23 @@ export function parseUnitTimerId(id: string): { unit: string; key: string } | nu
   return i < 0 ? null : { key: rest.slice(0, i), unit: rest.slice(i + 1) };
 }
 
+/**
+ * MONITOR_* for a unit whose start job came from another service's OnFailure=/OnSuccess=
+ * (systemd 252 service.c): that service's result, exit code and status, invocation and name.
+ */
+function monitorEnv(s: EngineState, unit: Unit): Record<string, string> {
+  const origin = unit.job?.origin;
+  if (origin?.kind !== 'dependency' || (origin.dependency !== 'OnFailure=' && origin.dependency !== 'OnSuccess=')) return {};
+  const trigger = s.units.get(origin.unit);
+  const own = trigger?.ops.monitorEnv?.(trigger.runtime);
+  if (!trigger || !own) return {};
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(own)) env[`MONITOR_${k}`] = v;
+  if (trigger.invocationId) env.MONITOR_INVOCATION_ID = trigger.invocationId;
+  env.MONITOR_UNIT = trigger.id;
+  return env;
+}
+
 export function unitContext(s: EngineState): UnitContext {
   return (s.context ??= makeContext(s));
 }
@@ -31,7 +48,8 @@ function makeContext(s: EngineState): UnitContext {
     stateChanged: (view, flags) => unitNotify(s, unitOf(view), flags ?? {}),
     spawn(view, command, options) {
       const unit = unitOf(view);
-      const built = buildExec(unit.config, command, { ...options.env, INVOCATION_ID: unit.invocationId }, ports.host, ports.fs);
+      const monitor = options.monitor ? monitorEnv(s, unit) : {};
+      const built = buildExec(unit.config, command, { ...options.env, ...monitor, INVOCATION_ID: unit.invocationId }, ports.host, ports.fs);
       if (!built.ok) return { kind: 'failed', message: built.message };
       if (command.ignoreFailure && built.path.startsWith('/') && ports.fs.stat(built.path) === null) {
         ports.events.emit({ kind: 'Log', level: 'info', unit: unit.id, message: `Executable ${built.path} missing, skipping: ${command.line}` });

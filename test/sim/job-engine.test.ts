@@ -143,3 +143,26 @@ test('GetJobOrder: a waiting start lists the job it waits for, and that job list
   assert.deepEqual(order(ids.get('c.service')!), { waitingFor: [], blocking: ['b.service'] });
   assert.equal(sim.manager.jobOrder(9999).ok, false);
 });
+
+test('a unit started by OnFailure=/OnSuccess= sees MONITOR_* of the service that triggered it (start commands only)', () => {
+  const sim = new Sim({ files: {
+    [`${U}/fail.service`]: svc('ExecStart=/sim/run exit=0 status=3', 'OnFailure=mon.service'),
+    [`${U}/good.service`]: svc('Type=oneshot\nExecStart=/sim/run exit=0', 'OnSuccess=mon2.service'),
+    [`${U}/mon.service`]: svc('Type=oneshot\nExecStartPre=/sim/run exit=0\nExecStart=/sim/run exit=0\nExecStopPost=/sim/run exit=0'),
+    [`${U}/mon2.service`]: svc('Type=oneshot\nExecStart=/sim/run exit=0'),
+    [`${U}/plain.service`]: svc('Type=oneshot\nExecStart=/sim/run exit=0'),
+  } });
+  const monitor = (unit: string) => sim.spawned.filter((r) => r.unit === unit)
+    .map((r) => Object.fromEntries(Object.entries(r.env).filter(([k]) => k.startsWith('MONITOR_'))));
+  const failInvocation = () => sim.prop('fail.service', 'InvocationID');
+  jobOf(sim.enqueue('fail.service', 'start'));
+  sim.runFor(1);
+  const expected = { MONITOR_SERVICE_RESULT: 'exit-code', MONITOR_EXIT_CODE: 'exited', MONITOR_EXIT_STATUS: '3', MONITOR_INVOCATION_ID: failInvocation(), MONITOR_UNIT: 'fail.service' };
+  assert.deepEqual(monitor('mon.service'), [expected, expected, {}], 'ExecStartPre= and ExecStart= get them, ExecStopPost= does not');
+  jobOf(sim.enqueue('good.service', 'start'));
+  sim.runFor(1);
+  assert.deepEqual(monitor('mon2.service')[0], { MONITOR_SERVICE_RESULT: 'success', MONITOR_EXIT_CODE: 'exited', MONITOR_EXIT_STATUS: '0', MONITOR_INVOCATION_ID: sim.prop('good.service', 'InvocationID'), MONITOR_UNIT: 'good.service' });
+  jobOf(sim.enqueue('plain.service', 'start'));
+  sim.runFor(1);
+  assert.deepEqual(monitor('plain.service'), [{}], 'a unit started by a client gets none');
+});

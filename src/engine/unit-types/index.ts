@@ -24,6 +24,8 @@ export interface SpawnOptions {
   /** Variables the unit type adds (MAINPID, SERVICE_RESULT, EXIT_CODE…); merged per 03 §3.4. */
   readonly env: Readonly<Record<string, string>>;
   readonly notify: boolean;
+  /** A start-phase command: gets MONITOR_* of the unit whose OnFailure=/OnSuccess= started this one. */
+  readonly monitor?: boolean;
 }
 
 export interface StateChangeFlags {
@@ -123,6 +125,8 @@ export interface UnitTypeOps<R> {
   isRestartPending(r: R): boolean;
   /** Type-specific `show` properties in systemd's order, values formatted as show prints them. */
   properties(unit: UnitView, r: R): [string, string][];
+  /** SERVICE_RESULT/EXIT_CODE/EXIT_STATUS as a unit triggered by this one sees them (MONITOR_*); services only. */
+  monitorEnv?(r: R): Readonly<Record<string, string>>;
   /** Main PID and the "Process:" lines for status; timers add their schedule. */
   status(unit: UnitView, r: R): { readonly mainPid: Pid; readonly execLines: readonly string[]; readonly result: string | null; readonly timer?: TimerStatus };
   /** The unit this one triggers changed state or finished a job (systemd's trigger_notify). */

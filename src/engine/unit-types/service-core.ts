@@ -90,6 +90,8 @@ export function setState(c: Svc, state: ServiceState, o: SetStateOptions = {}): 
 }
 
 const STOP_LISTS: readonly ExecList[] = ['execStop', 'execStopPost'];
+// The commands systemd spawns with EXEC_SETENV_MONITOR_RESULT (service.c).
+const START_LISTS: readonly ExecList[] = ['execCondition', 'execStartPre', 'execStart', 'execStartPost'];
 
 /** The per-service variables of 03 §3.4 item 2 (the manager adds the rest). */
 function extraEnv(c: Svc, list: ExecList, role: 'main' | 'control'): Record<string, string> {
@@ -109,7 +111,7 @@ export function spawnCommand(c: Svc, list: ExecList, index: number, role: 'main'
   const command = c.cfg[list][index];
   if (!command) return { kind: 'skipped' };
   const notify = role === 'main' ? c.cfg.notifyAccess !== 'none' : c.cfg.notifyAccess === 'exec' || c.cfg.notifyAccess === 'all';
-  const out = c.ctx.spawn(c.unit, command, { role, env: extraEnv(c, list, role), notify });
+  const out = c.ctx.spawn(c.unit, command, { role, env: extraEnv(c, list, role), notify, monitor: START_LISTS.includes(list) });
   if (out.kind !== 'spawned') return out;
   const rec = { pid: 0, startRealtime: c.ctx.realtime(), startMonotonic: c.ctx.now(), exitRealtime: 0, exitMonotonic: 0, code: null, status: 0 };
   c.r.execs.set(execKey(list, index), rec);

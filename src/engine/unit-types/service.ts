@@ -7,6 +7,7 @@ import { PIDFILE_TIMER, STATE_TIMER, WATCHDOG_TIMER, runControlList, setState, t
 import { enterCondition, enterDead, enterRunning, enterSignal, enterStop, failSpawn, pidFilePoll } from './service-enter.ts';
 import { processExited, processesGone, processStarted, spawnFailed } from './service-events.ts';
 import { handleNotify } from './service-notify.ts';
+import { exitEnv } from './service-exit.ts';
 import { serviceProperties, serviceStatus } from './service-properties.ts';
 import { initRuntime, resetForStart, type ServiceRuntime } from './service-runtime.ts';
 import { SERVICE_STATES, type StopAction } from './service-states.ts';
@@ -101,4 +102,5 @@ export const serviceType: UnitTypeOps<ServiceRuntime> = {
   isRestartPending: (r) => r.state === 'auto-restart',
   properties: (unit, r) => serviceProperties(configOf(unit), r),
   status: (unit, r) => serviceStatus(configOf(unit), r),
+  monitorEnv: (r) => ({ SERVICE_RESULT: r.result, ...exitEnv(r.mainExec.code, r.mainExec.status) }),
 };
