@@ -106,6 +106,6 @@ export class NotifyReceiver {
     // systemd-notify follows every message with a BARRIER=1 datagram carrying an fd, and waits
     // until that fd is closed; receiveDatagram closed it already, the message itself is not news.
     if (message.trim() === 'BARRIER=1' || message.length === 0) return;
-    this.push({ kind: 'NotifyReceived', unit, pid: d.sender.pid, message });
+    this.push({ kind: 'NotifyReceived', unit, pid: d.sender.pid, uid: d.sender.uid, message });
   }
 }

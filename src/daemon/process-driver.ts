@@ -128,6 +128,12 @@ export class NodeProcessDriver implements ProcessDriver {
     return this.pruneGroups(unit);
   }
 
+  ownsProcess(unit: UnitName, pid: Pid): boolean {
+    for (const e of this.execs.values()) if (e.unit === unit && e.pid === pid) return true;
+    const st = readStat(pid);
+    return st !== null && !isDead(st) && (this.groups.get(unit)?.has(st.pgrp) ?? false);
+  }
+
   watchProcessesGone(unit: UnitName): void {
     if (this.emptyWatchers.has(unit)) return;
     // No cgroup-empty event without cgroups: poll until the groups are empty, then report it.

@@ -18,7 +18,7 @@ export type Input =
    */
   | { readonly kind: 'UnitProcessesGone'; readonly unit: UnitName }
   /** One sd_notify datagram, attributed to a unit by its socket; pid when credentials were available. */
-  | { readonly kind: 'NotifyReceived'; readonly unit: UnitName; readonly pid: Pid | null; readonly message: string }
+  | { readonly kind: 'NotifyReceived'; readonly unit: UnitName; readonly pid: Pid | null; readonly message: string; /** Sender uid (SCM_CREDENTIALS); absent = unknown, treated as unprivileged. */ readonly uid?: number }
   /** The wall clock jumped against the monotonic one (settimeofday): timers recompute. */
   | { readonly kind: 'ClockChanged' }
   /** Files in the search path changed (watcher); the engine decides what that means. */

@@ -90,7 +90,7 @@ export class Manager implements ManagerApi {
       }
       case 'NotifyReceived': {
         const u = s.units.get(input.unit);
-        if (u) u.ops.notify(ctx, u, u.runtime, input.pid, input.message);
+        if (u) u.ops.notify(ctx, u, u.runtime, input.pid, input.message, input.uid ?? null);
         break;
       }
       case 'ClockChanged': clockChanged(s); break;

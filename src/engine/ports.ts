@@ -62,6 +62,8 @@ export interface ProcessDriver {
   adopt(execId: ExecId, unit: UnitName, pid: Pid): void;
   /** True while any process of the unit's groups is alive (the cgroup-empty check without cgroups). */
   hasProcesses(unit: UnitName): boolean;
+  /** Whether `pid` lives in one of the unit's process groups or was adopted by it (cgroup membership). */
+  ownsProcess?(unit: UnitName, pid: Pid): boolean;
   /** Reports UnitProcessesGone once every process of the unit's groups has ended (cgroup empty). */
   watchProcessesGone(unit: UnitName): void;
 }

@@ -79,6 +79,7 @@ function makeContext(s: EngineState): UnitContext {
       return execId;
     },
     hasProcesses: (view) => ports.processes.hasProcesses(view.id),
+    ...(ports.processes.ownsProcess ? { ownsProcess: (view: { id: string }, pid: number) => ports.processes.ownsProcess!(view.id, pid) } : {}),
     watchProcessesGone: (view) => ports.processes.watchProcessesGone(view.id),
     isPidAlive: (pid) => {
       const stat = ports.fs.readFile(`/proc/${pid}/stat`);

@@ -136,6 +136,7 @@ export class Sim {
       signal: (req) => this.signal(req),
       adopt: (execId, _unit, pid) => { const p = this.procs.get(pid); if (p) p.execId = execId; },
       hasProcesses: (unit) => [...this.procs.values()].some((p) => p.alive && p.unit === unit),
+      ownsProcess: (unit, pid) => [...this.procs.values()].some((p) => p.alive && p.unit === unit && p.pid === pid),
       watchProcessesGone: (unit) => {
         if ([...this.procs.values()].some((p) => p.alive && p.unit === unit)) this.emptyWatched.add(unit);
         else this.push(this.now, { kind: 'UnitProcessesGone', unit });

@@ -47,6 +47,8 @@ export interface UnitContext {
   /** Asks for processesGone() once the unit's last process has ended. */
   watchProcessesGone(unit: UnitView): void;
   isPidAlive(pid: Pid): boolean;
+  /** Whether `pid` is one of the unit's processes (our cgroup membership); absent: not tracked, every pid counts. */
+  ownsProcess?(unit: UnitView, pid: Pid): boolean;
   armTimer(unit: UnitView, key: string, at: Usec): void;
   cancelTimer(unit: UnitView, key: string): void;
   /** Type of the job in the unit's normal slot, or null. */
@@ -118,7 +120,8 @@ export interface UnitTypeOps<R> {
   timerFired(ctx: UnitContext, unit: UnitView, r: R, key: string): void;
   /** The last process of the unit ended (after ctx.watchProcessesGone). */
   processesGone(ctx: UnitContext, unit: UnitView, r: R): void;
-  notify(ctx: UnitContext, unit: UnitView, r: R, pid: Pid | null, message: string): void;
+  /** `uid`: the sender's, null when unknown (privileged senders may name any MAINPID=). */
+  notify(ctx: UnitContext, unit: UnitView, r: R, pid: Pid | null, message: string, uid?: number | null): void;
   kill(ctx: UnitContext, unit: UnitView, r: R, whom: 'main' | 'control' | 'all', signal: number): Result<number>;
   resetFailed(ctx: UnitContext, unit: UnitView, r: R): void;
   /** True while an automatic restart is pending (StopWhenUnneeded must not stop such a unit). */

@@ -46,12 +46,12 @@ function parseUsec(v: string | undefined): number | null {
   return Number(v);
 }
 
-export function handleNotify(c: Svc, pid: Pid | null, message: string): void {
+export function handleNotify(c: Svc, pid: Pid | null, message: string, uid: number | null = null): void {
   if (!isAccepted(c, pid)) return;
   const { fields, readiness } = parseNotifyMessage(message);
   const { r } = c;
   const mainPid = fields.get('MAINPID');
-  if (mainPid !== undefined && MAINPID_STATES.has(r.state)) setMainPid(c, mainPid);
+  if (mainPid !== undefined && MAINPID_STATES.has(r.state)) setMainPid(c, mainPid, uid);
   const status = fields.get('STATUS');
   if (status !== undefined) r.statusText = status;
   const errno = fields.get('ERRNO');
@@ -71,12 +71,24 @@ export function handleNotify(c: Svc, pid: Pid | null, message: string): void {
   }
 }
 
-function setMainPid(c: Svc, value: string): void {
+/** MAINPID= (service.c service_is_suitable_main_pid): a pid outside the unit only from root. */
+function setMainPid(c: Svc, value: string, uid: number | null): void {
   const pid = Number(value);
   if (!Number.isInteger(pid) || pid <= 1 || pid === c.r.mainPid) return;
+  if (pid === c.r.controlPid) {
+    c.ctx.log(c.unit, 'warning', `New main PID ${pid} is the control process, refusing.`);
+    return;
+  }
   if (!c.ctx.isPidAlive(pid)) {
     c.ctx.log(c.unit, 'warning', `New main PID ${pid} does not exist or is a zombie.`);
     return;
+  }
+  if (!(c.ctx.ownsProcess?.(c.unit, pid) ?? true)) {
+    if (uid !== 0) {
+      c.ctx.log(c.unit, 'debug', `New main PID ${pid} does not belong to service, refusing.`);
+      return;
+    }
+    c.ctx.log(c.unit, 'debug', `New main PID ${pid} does not belong to service, but we'll accept it as the request to change it came from a privileged process.`);
   }
   const execId = c.ctx.adopt(c.unit, pid);
   c.r.main = { execId, list: 'execStart', index: -1 };

@@ -90,7 +90,7 @@ export const serviceType: UnitTypeOps<ServiceRuntime> = {
     else if (key === WATCHDOG_TIMER) watchdogFired(c);
     else if (key === PIDFILE_TIMER) pidFilePoll(c);
   },
-  notify: (ctx, unit, r, pid, message) => handleNotify(svc(ctx, unit, r), pid, message),
+  notify: (ctx, unit, r, pid, message, uid) => handleNotify(svc(ctx, unit, r), pid, message, uid ?? null),
   kill: (ctx, unit, r, whom, signal) => kill(svc(ctx, unit, r), whom, signal),
   resetFailed(ctx, unit, r) {
     r.result = 'success';

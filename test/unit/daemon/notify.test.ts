@@ -73,7 +73,7 @@ test('a message is attributed by socket and carries the sender pid; the barrier 
   assert.equal(r.status, 0);
   assert.ok(r.ms < 2000, `systemd-notify took ${r.ms} ms: the barrier was not released`);
   const msg = await inputs.until((i) => i.kind === 'NotifyReceived' && i.unit === 'a.service');
-  assert.deepEqual(msg, { kind: 'NotifyReceived', unit: 'a.service', pid: r.pid, message: 'READY=1\nSTATUS=up and running' });
+  assert.deepEqual(msg, { kind: 'NotifyReceived', unit: 'a.service', pid: r.pid, uid: process.getuid!(), message: 'READY=1\nSTATUS=up and running' });
   assert.deepEqual(notifications('b@x\\y.service'), []);
   assert.deepEqual(pipes(), before, 'no passed fd is kept open');
 });

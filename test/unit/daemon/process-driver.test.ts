@@ -137,6 +137,10 @@ test('processes left behind by an exited leader are found and killed with wholeU
   const id = sh('sleep 300 & exit 0', { unit: 'left.service' });
   assert.equal((await inputs.exitOf(id)).status, 0);
   assert.equal(driver.hasProcesses('left.service'), true, 'the backgrounded sleep is still in the group');
+  const leftover = listProcesses().find((p) => p.pgrp !== process.pid && !isDead(p) && driver.ownsProcess('left.service', p.pid));
+  assert.ok(leftover, 'the leftover sleep belongs to the unit (MAINPID= may name it)');
+  assert.equal(driver.ownsProcess('left.service', process.pid), false, 'the daemon itself is nobody\'s process');
+  assert.equal(driver.ownsProcess('test.service', leftover.pid), false, 'another unit\'s process');
   assert.equal(driver.signal({ unit: 'left.service', signal: 9, execIds: [], wholeUnit: true }), 1);
   assert.ok(await waitFor(() => !driver.hasProcesses('left.service')));
 });

@@ -261,6 +261,24 @@ test('Type=notify: MAINPID= switches the main process', () => {
   assert.equal(h.sub, 'failed');
 });
 
+test('MAINPID= naming a pid outside the unit is accepted only from root (service_is_suitable_main_pid)', () => {
+  const h = make({ type: 'notify', notifyAccess: 'all' });
+  h.start();
+  h.started('main');
+  const before = h.property('MainPID');
+  h.ctx.alivePids.add(777);
+  h.ctx.foreignPids.add(777);
+  h.notify(null, 'MAINPID=777', 1000);
+  assert.equal(h.property('MainPID'), before, 'an unprivileged sender cannot hand the unit a foreign process');
+  h.notify(null, 'MAINPID=777');
+  assert.equal(h.property('MainPID'), before, 'an unknown sender counts as unprivileged');
+  h.ctx.alivePids.add(778);
+  h.notify(null, 'MAINPID=778', 1000);
+  assert.equal(h.property('MainPID'), '778', 'a pid of the unit is fine from anyone');
+  h.notify(null, 'MAINPID=777', 0);
+  assert.equal(h.property('MainPID'), '777', 'root may name any live pid');
+});
+
 test('Type=notify: main exits 0 before READY=1 → protocol', () => {
   const h = make({ type: 'notify' });
   h.start();
