@@ -100,10 +100,14 @@ export interface SimOptions {
   readonly onStep?: (sim: Sim, what: string) => void;
 }
 
+const SIM_ZONES: ReadonlySet<string> = new Set(['UTC', 'Etc/UTC', 'Europe/Berlin', 'Europe/London', 'America/New_York', 'Asia/Tokyo', 'Australia/Sydney']);
+
 const HOST: HostInfo = {
   hostname: 'sim', machineId: '0'.repeat(32), bootId: '1'.repeat(32), kernelRelease: '6.1.0', architecture: 'x86-64',
   userName: 'root', uid: 0, groupName: 'root', gid: 0, home: '/root', shell: '/bin/sh', runtimeDir: '/run',
   environment: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin' },
+  // A fixed tzdata: simulations must not depend on the machine's.
+  isTimeZone: (name) => SIM_ZONES.has(name),
 };
 
 export class Sim {

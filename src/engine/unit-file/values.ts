@@ -268,7 +268,8 @@ export const listen = (kind: SocketListen['kind']): Parser => (v, ctx) => {
 export const calendar: Parser = (v, ctx) => {
   const r = expandSpecifiers(v, ctx.spec);
   if (!r.ok) return bad(specifierFailure(v));
-  return parseCalendar(r.value).ok ? good([r.value]) : bad(`Failed to parse calendar specification, ignoring: ${r.value}`);
+  const isTimeZone = ctx.spec.host.isTimeZone;
+  return parseCalendar(r.value, isTimeZone ? { isTimeZone } : {}).ok ? good([r.value]) : bad(`Failed to parse calendar specification, ignoring: ${r.value}`);
 };
 
 /** Wraps a scalar parser so its value is appended to a list. */

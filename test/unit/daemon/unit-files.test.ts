@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UnitFileWatcher } from '../../../src/daemon/unit-files.ts';
 import { escapeUnitName } from '../../../src/daemon/notify.ts';
+import { isTimeZone } from '../../../src/daemon/fs.ts';
 import { Inputs, waitFor } from './helpers.ts';
 
 test('a burst of changes becomes one UnitFilesChanged; a directory created later is watched too', async () => {
@@ -35,4 +36,19 @@ test('a burst of changes becomes one UnitFilesChanged; a directory created later
 test('notify socket names escape unsafe characters and keep ordinary unit names readable', () => {
   assert.equal(escapeUnitName('web@1.service'), 'web@1.service');
   assert.equal(escapeUnitName('a/b c.service'), 'a_2fb_20c.service');
+});
+
+test('isTimeZone: a TZif file under the zoneinfo directory, never a directory, junk or a path escape', () => {
+  const zi = mkdtempSync(join(tmpdir(), 'unitd-zoneinfo-'));
+  try {
+    mkdirSync(`${zi}/Good`);
+    writeFileSync(`${zi}/Good/Zone`, 'TZif2\0\0\0');
+    writeFileSync(`${zi}/Junk`, '# not a zone\n');
+    const table: [string, boolean][] = [['Good/Zone', true], ['Good', false], ['Junk', false], ['Good/Missing', false], ['../etc/passwd', false], ['/Good/Zone', false], ['Good//Zone', false]];
+    for (const [name, want] of table) assert.equal(isTimeZone(name, zi), want, name);
+    assert.equal(isTimeZone('Europe/Berlin', `${zi}/absent`), true, 'without tzdata Intl decides');
+    assert.equal(isTimeZone('Foo/Bar', `${zi}/absent`), false);
+  } finally {
+    rmSync(zi, { recursive: true, force: true });
+  }
 });

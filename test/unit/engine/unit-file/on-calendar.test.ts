@@ -30,3 +30,16 @@ test('specifiers are expanded before the check; an empty value still resets the 
   assert.deepEqual(t.timer!.onCalendar, ['weekly UTC']);
   assert.deepEqual(t.diagnostics.map((d) => d.message), ['Failed to parse calendar specification, ignoring: *-*-* %H:00']);
 });
+
+test('a zone word is checked against the host\'s tzdata: an unknown zone warns with file:line like systemd 252', () => {
+  const host = { ...HOST, isTimeZone: (name: string) => name === 'Europe/Berlin' };
+  const index = new UnitFileIndex(['/u'], new MemFs({ '/u/z.timer': '[Timer]\nOnCalendar=*-*-* 00:00:00 Foo/Bar\nOnCalendar=*-*-* 01:00:00 Europe/Berlin\nOnCalendar=*-*-* 02:00:00 Mars/Olympus\n' }));
+  const t = loadUnit(index, 'z.timer', host);
+  // Recorded with systemd-analyze verify (252): the two unknown zones are refused, Europe/Berlin kept.
+  assert.deepEqual(t.timer!.onCalendar, ['*-*-* 01:00:00 Europe/Berlin']);
+  assert.deepEqual(t.diagnostics.map((d) => [d.file, d.line, d.message]), [
+    ['/u/z.timer', 2, 'Failed to parse calendar specification, ignoring: *-*-* 00:00:00 Foo/Bar'],
+    ['/u/z.timer', 4, 'Failed to parse calendar specification, ignoring: *-*-* 02:00:00 Mars/Olympus'],
+  ]);
+  assert.deepEqual(loadUnit(index, 'z.timer', HOST).timer!.onCalendar.length, 3, 'without a zone check any IANA-shaped word passes');
+});
