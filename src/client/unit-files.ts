@@ -23,6 +23,7 @@ export function changeLine(c: UnitFileChange, utf8: boolean): string {
     unlink: () => `Removed "${c.path}".`,
     'destination-not-present': () => `Unit ${c.path} is added as a dependency to a non-existent unit ${c.source}.`,
     message: () => c.source,
+    error: () => c.source,
   };
   return lines[c.type]();
 }
@@ -61,7 +62,8 @@ const NOW = {
 
 function printReply(io: Io, op: UnitFilesOp, r: UnitFilesReply, quiet: boolean): void {
   const utf8 = isUtf8Locale();
-  if (!quiet) for (const c of r.changes) io.err(changeLine(c, utf8));
+  // Errors are printed in their place even with -q (systemctl logs them, install_changes_dump).
+  for (const c of r.changes) if (!quiet || c.type === 'error') io.err(changeLine(c, utf8));
   if (op === 'enable' && r.noInstallInfo && !quiet) for (const l of noInstallInfoLines(utf8)) io.err(l);
 }
 
@@ -80,6 +82,7 @@ export async function runUnitFileVerb(ctx: Context, op: UnitFilesOp, args: reado
     return EXIT.failure;
   }
   printReply(ctx.io, op, reply, ctx.options.quiet);
+  if (reply.changes.some((c) => c.type === 'error')) return EXIT.failure;
   const now = NOW[op];
   if (!ctx.options.now || now === null) return EXIT.success;
   // Templates without an instance cannot be started; systemctl skips them too.

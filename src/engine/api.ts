@@ -213,9 +213,10 @@ export interface UnitFilesChangedReport {
 
 /** One change made by enable/disable/mask/… (systemd's install change types). */
 export interface UnitFileChange {
-  readonly type: 'symlink' | 'unlink' | 'destination-not-present' | 'message';
+  /** `error`: a link that could not be made; the rest of the plan still is (systemd's negative change). */
+  readonly type: 'symlink' | 'unlink' | 'destination-not-present' | 'message' | 'error';
   readonly path: string;
-  /** symlink: the link's target; destination-not-present: the missing unit; message: the text. */
+  /** symlink: the link's target; destination-not-present: the missing unit; message, error: the text. */
   readonly source: string;
 }
 

@@ -36,11 +36,12 @@ class Plan {
     return this.env.index.fs.readlink(path);
   }
 
-  link(verb: string, path: string, target: string): Result<void> {
+  /** `o.force`: replace a different symlink even without --force (.wants/ links, install.c). */
+  link(verb: string, path: string, target: string, o: { force?: boolean } = {}): Result<void> {
     const now = this.existing(path);
     if (typeof now === 'string') {
       if (normalizePath(now) === normalizePath(target)) return ok(undefined);
-      if (this.force) {
+      if (this.force || o.force) {
         this.unlink(path);
         this.planned.set(path, target);
         this.changes.push({ type: 'symlink', path, source: target });
@@ -52,6 +53,12 @@ class Plan {
     this.planned.set(path, target);
     this.changes.push({ type: 'symlink', path, source: target });
     return ok(undefined);
+  }
+
+  /** Like link, but a conflict becomes an `error` change and the plan goes on (systemd enables what it can). */
+  linkOrRecord(verb: string, path: string, target: string, o: { force?: boolean } = {}): void {
+    const r = this.link(verb, path, target, o);
+    if (!r.ok) this.changes.push({ type: 'error', path, source: r.error.message });
   }
 
   unlink(path: string): void {
@@ -81,8 +88,7 @@ function enableOne(env: InstallEnv, plan: Plan, verb: string, name: UnitName, se
   for (const alias of info.alias) {
     const a = parseUnitName(alias);
     if (!a || a.type !== p.type) return failWith(`Failed to ${verb} unit, cannot alias ${name} as ${alias}.`);
-    const r = plan.link(verb, join(env.configDir, alias), path);
-    if (!r.ok) return r;
+    plan.linkOrRecord(verb, join(env.configDir, alias), path);
   }
   const groups = [[info.wantedBy, '.wants'], [info.requiredBy, '.requires'], [info.upheldBy, '.upholds']] as const;
   for (const [targets, suffix] of groups) {
@@ -93,8 +99,7 @@ function enableOne(env: InstallEnv, plan: Plan, verb: string, name: UnitName, se
         return failWith(`Failed to ${verb} ${name}, destination unit ${raw} is a non-template unit.`);
       }
       const target = t.kind === 'template' && instance !== null ? withInstance(raw, instance)! : raw;
-      const r = plan.link(verb, join(join(env.configDir, `${target}${suffix}`), linkName), path);
-      if (!r.ok) return r;
+      plan.linkOrRecord(verb, join(join(env.configDir, `${target}${suffix}`), linkName), path, { force: true });
       if (!env.index.fragmentFor(target)) plan.note({ type: 'destination-not-present', path, source: target });
     }
   }

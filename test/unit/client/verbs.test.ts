@@ -189,3 +189,21 @@ test('socket path: option, then UNITD_SOCKET, then root/user default', () => {
   assert.equal(socketPath(null, { XDG_RUNTIME_DIR: '/run/user/1000' }, 1000), '/run/user/1000/unitd/unitd.sock');
   assert.equal(socketPath(null, {}, 1000), '/run/user/1000/unitd/unitd.sock');
 });
+
+test('enable with a failed link: every change in its place, the error also under -q, exit 1 and no --now', async () => {
+  const changes = [
+    { type: 'error', path: '/e/b.service', source: 'Failed to enable unit, file "/e/b.service" already exists.' },
+    { type: 'symlink', path: '/e/m.target.wants/a.service', source: '/e/a.service' },
+  ] as const;
+  const rpc = new FakeRpc({ EnableUnitFiles: () => ({ changes: [...changes], noInstallInfo: false }) });
+  const saved = process.env.LC_ALL;
+  process.env.LC_ALL = 'C';
+  try {
+    assert.deepEqual(await run('enable', ['a.service'], rpc, { now: true }), { code: 1, out: [], err: [
+      'Failed to enable unit, file "/e/b.service" already exists.', 'Created symlink /e/m.target.wants/a.service -> /e/a.service.'] });
+    assert.deepEqual(rpc.methods(), ['EnableUnitFiles'], '--now starts nothing after a failure');
+    assert.deepEqual((await run('enable', ['a.service'], rpc, { quiet: true })).err, ['Failed to enable unit, file "/e/b.service" already exists.']);
+  } finally {
+    if (saved === undefined) delete process.env.LC_ALL; else process.env.LC_ALL = saved;
+  }
+});

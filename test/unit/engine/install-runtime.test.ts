@@ -51,13 +51,13 @@ test('--force replaces a conflicting symlink (Removed, then Created) but never a
     [`${L}/c.service`]: svc(),
     [`${E}/b.service`]: { symlink: `${L}/c.service` },
   });
-  assert.equal(w.error(w.run('enable', ['a.service'])),
-    `Failed to enable unit, file "${E}/b.service" already exists and is a symlink to "${L}/c.service".`);
-  assert.deepEqual(w.lines(w.run('enable', ['a.service'], { force: true })), [
-    `unlink ${E}/b.service`, `symlink ${E}/b.service ${L}/a.service`, `symlink ${E}/multi-user.target.wants/a.service ${L}/a.service`]);
+  assert.deepEqual(w.lines(w.run('enable', ['a.service'])), [
+    `error ${E}/b.service Failed to enable unit, file "${E}/b.service" already exists and is a symlink to "${L}/c.service".`,
+    `symlink ${E}/multi-user.target.wants/a.service ${L}/a.service`]);
+  assert.deepEqual(w.lines(w.run('enable', ['a.service'], { force: true })), [`unlink ${E}/b.service`, `symlink ${E}/b.service ${L}/a.service`]);
   assert.equal(w.state('a.service'), 'enabled');
   const f = world({ [`${L}/a.service`]: svc('Alias=b.service'), [`${E}/b.service`]: svc() });
-  assert.equal(f.error(f.run('enable', ['a.service'], { force: true })), `Failed to enable unit, file "${E}/b.service" already exists.`);
+  assert.deepEqual(f.lines(f.run('enable', ['a.service'], { force: true })), [`error ${E}/b.service Failed to enable unit, file "${E}/b.service" already exists.`]);
 });
 
 test('link: a file outside the search path becomes linked, then enable links to that file', () => {
@@ -81,4 +81,24 @@ test('link of a file already in another search directory still links it, and --f
   assert.equal(w.error(w.run('link', ['/opt/c.service'])), `Failed to link unit, file "${E}/c.service" already exists and is a symlink to "${L}/c.service".`);
   assert.deepEqual(w.lines(w.run('link', ['/opt/c.service'], { force: true })), [`unlink ${E}/c.service`, `symlink ${E}/c.service /opt/c.service`]);
   assert.equal(w.state('c.service'), 'linked');
+});
+
+// Recorded with systemctl --root (systemd 252): a conflicting alias is reported in its place and the
+// rest is still enabled (exit 1); a .wants/ link pointing elsewhere is replaced even without --force.
+test('enable does what it can: an alias that is a regular file fails, the .wants/.requires links are still made', () => {
+  const w = world({ [`${E}/a.service`]: svc('WantedBy=multi-user.target\nRequiredBy=x.target\nAlias=b.service'), [`${E}/b.service`]: svc() });
+  assert.deepEqual(w.lines(w.run('enable', ['a.service'])), [
+    `error ${E}/b.service Failed to enable unit, file "${E}/b.service" already exists.`,
+    `symlink ${E}/multi-user.target.wants/a.service ${E}/a.service`,
+    `symlink ${E}/x.target.requires/a.service ${E}/a.service`, `destination-not-present ${E}/a.service x.target`]);
+  assert.equal(w.fs.lstat(`${E}/x.target.requires/a.service`)?.kind, 'symlink');
+});
+
+test('a .wants/ link to another file is replaced without --force (Removed, then Created)', () => {
+  const w = world({ [`${E}/a.service`]: svc('WantedBy=multi-user.target\nAlias=b.service'), [`${L}/other.service`]: svc(),
+    [`${E}/multi-user.target.wants/a.service`]: { symlink: `${L}/other.service` } });
+  assert.deepEqual(w.lines(w.run('enable', ['a.service'])), [
+    `symlink ${E}/b.service ${E}/a.service`, `unlink ${E}/multi-user.target.wants/a.service`,
+    `symlink ${E}/multi-user.target.wants/a.service ${E}/a.service`]);
+  assert.equal(w.fs.readlink(`${E}/multi-user.target.wants/a.service`), `${E}/a.service`);
 });
