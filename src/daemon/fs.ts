@@ -67,5 +67,6 @@ export function createHostInfo(env: NodeJS.ProcessEnv = process.env): HostInfo {
     runtimeDir,
     environment: { PATH: DEFAULT_PATH },
     isTimeZone: (name) => isTimeZone(name),
+    processEnvironment: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)),
   };
 }

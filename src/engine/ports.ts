@@ -102,6 +102,8 @@ export interface HostInfo {
   readonly runtimeDir: string;                   // %t
   /** The manager's own environment (PATH, and set-environment results). */
   readonly environment: Readonly<Record<string, string>>;
+  /** The daemon's own process environment: what PassEnvironment= may pass (never inherited otherwise). */
+  readonly processEnvironment?: Readonly<Record<string, string>>;
   /** Whether tzdata knows this zone (OnCalendar= zone words); absent: any IANA-shaped name passes. */
   readonly isTimeZone?: (name: string) => boolean;
 }

@@ -76,7 +76,7 @@ export function buildEnvironment(exec: ExecContext, extraEnv: Readonly<Env>, hos
   Object.assign(env, extraEnv);
   if (exec.user !== null) Object.assign(env, userVariables(exec.user, fs));
   for (const name of exec.passEnvironment) {
-    const v = host.environment[name];
+    const v = host.processEnvironment?.[name] ?? host.environment[name];
     if (v !== undefined) env[name] = v;
   }
   for (const e of exec.environment) assign(env, e);

@@ -65,6 +65,11 @@ test('environment order, user variables, Pass/UnsetEnvironment, PATH lookup, ~',
   assert.ok(r.ok);
   assert.deepEqual([r.path, r.env['KEEP'], r.env['DROP'], r.env['X'], r.env['INVOCATION_ID'], r.env['USER'], r.env['HOME'], r.env['SHELL']], ['/usr/bin/true', 'k', undefined, '1', 'mine', 'web', '/var/www', undefined]);
   assert.deepEqual([r.cwd, r.cwdOptional], ['/var/www', true]);
+  // PassEnvironment= takes from the daemon's process environment, which services never inherit otherwise.
+  const daemon = { ...host, processEnvironment: { KEEP: 'from-daemon', OTHER: 'o' } };
+  const p = buildExec(config, config.service!.execStart[0]!, {}, daemon, fs);
+  assert.ok(p.ok);
+  assert.deepEqual([p.env['KEEP'], p.env['OTHER']], ['from-daemon', undefined]);
 });
 
 test('default PATH and cwd', () => {
