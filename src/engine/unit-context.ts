@@ -19,13 +19,14 @@ export function parseUnitTimerId(id: string): { unit: string; key: string } | nu
 }
 
 /**
- * MONITOR_* for a unit whose start job came from another service's OnFailure=/OnSuccess=
- * (systemd 252 service.c): that service's result, exit code and status, invocation and name.
+ * MONITOR_* (systemd 252 service.c): set when exactly one loaded unit names this one in
+ * OnFailure=/OnSuccess= and it is a service: its result, exit code and status, invocation and name.
+ * Whoever started this unit does not matter; two such units (even an idle one) mean none is set.
  */
 function monitorEnv(s: EngineState, unit: Unit): Record<string, string> {
-  const origin = unit.job?.origin;
-  if (origin?.kind !== 'dependency' || (origin.dependency !== 'OnFailure=' && origin.dependency !== 'OnSuccess=')) return {};
-  const trigger = s.units.get(origin.unit);
+  const triggers = new Set([...s.graph.get(unit.id, 'OnFailureOf'), ...s.graph.get(unit.id, 'OnSuccessOf')]);
+  if (triggers.size !== 1) return {};
+  const trigger = s.units.get([...triggers][0]!);
   const own = trigger?.ops.monitorEnv?.(trigger.runtime);
   if (!trigger || !own) return {};
   const env: Record<string, string> = {};

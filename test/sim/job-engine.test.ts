@@ -144,11 +144,11 @@ test('GetJobOrder: a waiting start lists the job it waits for, and that job list
   assert.equal(sim.manager.jobOrder(9999).ok, false);
 });
 
-test('a unit started by OnFailure=/OnSuccess= sees MONITOR_* of the service that triggered it (start commands only)', () => {
+test('a unit named in one service\'s OnFailure=/OnSuccess= sees MONITOR_* of that service (start commands only)', () => {
   const sim = new Sim({ files: {
     [`${U}/fail.service`]: svc('ExecStart=/sim/run exit=0 status=3', 'OnFailure=mon.service'),
     [`${U}/good.service`]: svc('Type=oneshot\nExecStart=/sim/run exit=0', 'OnSuccess=mon2.service'),
-    [`${U}/mon.service`]: svc('Type=oneshot\nExecStartPre=/sim/run exit=0\nExecStart=/sim/run exit=0\nExecStopPost=/sim/run exit=0'),
+    [`${U}/mon.service`]: svc('Type=oneshot\nExecStartPre=/sim/run exit=0\nExecStart=/sim/run exit=0\nExecStartPost=/sim/run exit=0\nExecStopPost=/sim/run exit=0'),
     [`${U}/mon2.service`]: svc('Type=oneshot\nExecStart=/sim/run exit=0'),
     [`${U}/plain.service`]: svc('Type=oneshot\nExecStart=/sim/run exit=0'),
   } });
@@ -158,11 +158,26 @@ test('a unit started by OnFailure=/OnSuccess= sees MONITOR_* of the service that
   jobOf(sim.enqueue('fail.service', 'start'));
   sim.runFor(1);
   const expected = { MONITOR_SERVICE_RESULT: 'exit-code', MONITOR_EXIT_CODE: 'exited', MONITOR_EXIT_STATUS: '3', MONITOR_INVOCATION_ID: failInvocation(), MONITOR_UNIT: 'fail.service' };
-  assert.deepEqual(monitor('mon.service'), [expected, expected, {}], 'ExecStartPre= and ExecStart= get them, ExecStopPost= does not');
+  // Recorded from systemd 252: ExecStartPre= and ExecStart= get them, ExecStartPost= and ExecStopPost= do not.
+  assert.deepEqual(monitor('mon.service'), [expected, expected, {}, {}]);
   jobOf(sim.enqueue('good.service', 'start'));
   sim.runFor(1);
   assert.deepEqual(monitor('mon2.service')[0], { MONITOR_SERVICE_RESULT: 'success', MONITOR_EXIT_CODE: 'exited', MONITOR_EXIT_STATUS: '0', MONITOR_INVOCATION_ID: sim.prop('good.service', 'InvocationID'), MONITOR_UNIT: 'good.service' });
   jobOf(sim.enqueue('plain.service', 'start'));
   sim.runFor(1);
-  assert.deepEqual(monitor('plain.service'), [{}], 'a unit started by a client gets none');
+  assert.deepEqual(monitor('plain.service'), [{}], 'a unit nobody names in OnFailure=/OnSuccess= gets none');
+});
+
+test('MONITOR_* are left out when two loaded units name the unit in OnFailure= (recorded from systemd 252)', () => {
+  const sim = new Sim({ files: {
+    [`${U}/f1.service`]: svc('ExecStart=/sim/run exit=0 status=3', 'OnFailure=mon.service'),
+    [`${U}/f4.service`]: svc('ExecStart=/sim/run', 'OnFailure=mon.service'),
+    [`${U}/mon.service`]: svc('Type=oneshot\nExecStart=/sim/run exit=0'),
+  } });
+  jobOf(sim.enqueue('f4.service', 'start'));
+  jobOf(sim.enqueue('f1.service', 'start'));
+  sim.runFor(1);
+  const spawned = sim.spawned.filter((r) => r.unit === 'mon.service');
+  assert.equal(spawned.length, 1, 'f1 failed and triggered mon.service');
+  assert.deepEqual(Object.keys(spawned[0]!.env).filter((k) => k.startsWith('MONITOR_')), []);
 });

@@ -90,8 +90,8 @@ export function setState(c: Svc, state: ServiceState, o: SetStateOptions = {}): 
 }
 
 const STOP_LISTS: readonly ExecList[] = ['execStop', 'execStopPost'];
-// The commands systemd spawns with EXEC_SETENV_MONITOR_RESULT (service.c).
-const START_LISTS: readonly ExecList[] = ['execCondition', 'execStartPre', 'execStart', 'execStartPost'];
+// The commands systemd spawns with EXEC_SETENV_MONITOR_RESULT (service.c; 252 leaves out ExecStartPost=).
+const START_LISTS: readonly ExecList[] = ['execCondition', 'execStartPre', 'execStart'];
 
 /** The per-service variables of 03 §3.4 item 2 (the manager adds the rest). */
 function extraEnv(c: Svc, list: ExecList, role: 'main' | 'control'): Record<string, string> {
