@@ -10,6 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO, startDaemon, waitFor } from './helpers.ts';
 
+/** list-dependencies draws ASCII in a C locale (as systemctl does): read it back as the UTF-8 drawing. */
+const tree = <T extends { stdout: string }>(r: T): T => ({ ...r, stdout: r.stdout.replace(/^(?:[*x] |  )((?:\| |  )*)(\|-|`-)/gm,
+  (m: string, bars: string, end: string) => `${m[0] === ' ' ? ' ' : m[0] === 'x' ? '×' : '●'} ${bars.replaceAll('| ', '│ ')}${end === '|-' ? '├─' : '└─'}`) });
+
 const UNITS = {
   'a.service': '[Unit]\nDescription=Service A\nRequires=b.service\nWants=c.service\nAfter=b.service\n[Service]\nExecStart=/bin/sleep 1000\n',
   'b.service': '[Service]\nExecStart=/bin/sleep 1000\n',
@@ -35,24 +39,24 @@ test('query, environment and manager verbs against a running daemon', async () =
     assert.deepEqual([d.ctl('is-system-running').stdout, d.ctl('is-system-running').status], ['running\n', 0]);
 
     // list-dependencies: forward, --reverse, --plain, --all, JSON.
-    const deps = d.ctl('list-dependencies', 'a.service');
+    const deps = tree(d.ctl('list-dependencies', 'a.service'));
     assert.equal(deps.status, 0, deps.stderr);
     const lines = deps.stdout.split('\n');
     assert.equal(lines[0], 'a.service');
     assert.ok(lines.includes('● ├─b.service') && lines.includes('● ├─c.service'), deps.stdout);
-    assert.equal(d.ctl('list-dependencies', '--reverse', 'b.service').stdout, 'b.service\n● └─a.service\n');
-    assert.ok(d.ctl('list-dependencies', '--plain', 'a.service').stdout.includes('\n  b.service\n'));
+    assert.equal(tree(d.ctl('list-dependencies', '--reverse', 'b.service')).stdout, 'b.service\n● └─a.service\n');
+    assert.ok(tree(d.ctl('list-dependencies', '--plain', 'a.service')).stdout.includes('\n  b.service\n'));
     assert.ok(!deps.stdout.includes('d.service'), 'services are not expanded without --all');
-    assert.match(d.ctl('list-dependencies', '--all', 'a.service').stdout, /│ └─d\.service|  └─d\.service|├─d\.service/);
-    assert.equal(JSON.parse(d.ctl('list-dependencies', '--output=json', '--reverse', 'b.service').stdout)[0].children[0].unit, 'a.service');
-    assert.match(d.ctl('list-dependencies').stdout, /^default\.target\n● └─a\.service\n/);
+    assert.match(tree(d.ctl('list-dependencies', '--all', 'a.service')).stdout, /│ └─d\.service|  └─d\.service|├─d\.service/);
+    assert.equal(JSON.parse(tree(d.ctl('list-dependencies', '--output=json', '--reverse', 'b.service')).stdout)[0].children[0].unit, 'a.service');
+    assert.match(tree(d.ctl('list-dependencies')).stdout, /^default\.target\n● └─a\.service\n/);
     // --after/--before: the ordering edges (After=b.service), not the requirement ones.
-    const after = d.ctl('list-dependencies', '--after', 'a.service');
+    const after = tree(d.ctl('list-dependencies', '--after', 'a.service'));
     assert.equal(after.status, 0, after.stderr);
     assert.ok(after.stdout.split('\n').some((l) => /^● [├└]─b\.service$/.test(l)), after.stdout);
     assert.ok(!after.stdout.includes('c.service'), after.stdout);
-    assert.ok(/[├└]─a\.service\n/.test(d.ctl('list-dependencies', '--before', 'b.service').stdout));
-    assert.ok(!d.ctl('list-dependencies', '--after', 'b.service').stdout.includes('a.service'));
+    assert.ok(/[├└]─a\.service\n/.test(tree(d.ctl('list-dependencies', '--before', 'b.service')).stdout));
+    assert.ok(!tree(d.ctl('list-dependencies', '--after', 'b.service')).stdout.includes('a.service'));
 
     // The environment: set, show (quoted), inherited by a service started afterwards, unset.
     assert.equal(d.ctl('set-environment', 'FOO=bar', 'SP=a b', 'GONE=x').status, 0);

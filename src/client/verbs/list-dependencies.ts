@@ -4,6 +4,7 @@ import type { DependencyNode } from '../../engine/api.ts';
 import { EXIT } from '../exit-codes.ts';
 import { printJson, wantsJson } from '../json-output.ts';
 import { styleOf } from '../terminal.ts';
+import { isUtf8Locale } from '../unit-files.ts';
 import { dependencyTreeLines } from '../tree-format.ts';
 import { expandNames } from '../unit-names.ts';
 import type { Verb } from './verb.ts';
@@ -26,7 +27,7 @@ const listDependencies: Verb = {
       printJson(ctx, trees);
       return EXIT.success;
     }
-    const format = { plain: o.plain, style: styleOf(ctx.io), columns: o.full ? null : ctx.io.width ?? ctx.io.columns ?? null };
+    const format = { plain: o.plain, style: styleOf(ctx.io), columns: o.full ? null : ctx.io.width ?? ctx.io.columns ?? null, ascii: !isUtf8Locale() };
     trees.forEach((t, i) => {
       if (i > 0) ctx.io.out('');
       for (const line of dependencyTreeLines(t, format)) ctx.io.out(line);

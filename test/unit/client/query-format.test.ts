@@ -96,10 +96,23 @@ test('list-dependencies off a terminal ellipsizes to $COLUMNS or 80, like system
   assert.equal(outputWidth({ COLUMNS: '60' }, undefined), 60);
   assert.equal(outputWidth({ COLUMNS: '60' }, 132), 60, '$COLUMNS wins over the terminal size');
   assert.equal(outputWidth({ COLUMNS: 'x' }, 132), 132);
-  // Recorded piped from systemctl 252: an 88-character name under the root keeps 75 characters and an ellipsis at 80 columns.
+  // Recorded piped from systemctl --user list-dependencies (252), in C.UTF-8 and in C: the bullet is
+  // not counted, so a line runs two columns past the width; --plain ellipsizes too.
   const long = 'anotherveryveryveryveryveryveryveryveryveryveryveryverylongname-xxxxxxxxxxxxxxxx.service';
-  const lines = dependencyTreeLines(node('root.service', [leaf(long)]), { plain: false, style: PLAIN, columns: outputWidth({}, undefined) });
-  assert.equal(lines[1], `● └─${long.slice(0, 75)}…`);
-  const narrow = dependencyTreeLines(node('root.service', [leaf(long)]), { plain: false, style: PLAIN, columns: outputWidth({ COLUMNS: '60' }, undefined) });
-  assert.equal(narrow[1], `● └─${long.slice(0, 55)}…`);
+  const root = 'longlonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglonglong-name.service';
+  const flat = node(root, [leaf(long, 'inactive'), leaf('app.slice')]);
+  const deep = node('deep.target', [node('mid.target', [leaf(long, 'inactive')], 'inactive')]);
+  const fmt = (columns: number, ascii = false, plain = false) => ({ plain, style: PLAIN, columns, ascii });
+  assert.deepEqual(dependencyTreeLines(flat, fmt(outputWidth({}, undefined))), [root,
+    '○ ├─anotherveryveryveryveryveryveryveryveryveryveryveryverylongname-xxxxxxxxxxxxx…', '● └─app.slice']);
+  assert.deepEqual(dependencyTreeLines(flat, fmt(outputWidth({ COLUMNS: '60' }, undefined)))[1], '○ ├─anotherveryveryveryveryveryveryveryveryveryveryveryverylo…');
+  assert.deepEqual(dependencyTreeLines(flat, fmt(80, true)), [root,
+    '* |-anotherveryveryveryveryveryveryveryveryveryveryveryverylongname-xxxxxxxxxxx...', '* `-app.slice']);
+  assert.deepEqual(dependencyTreeLines(deep, fmt(80)), ['deep.target', '○ └─mid.target',
+    '○   └─anotherveryveryveryveryveryveryveryveryveryveryveryverylongname-xxxxxxxxxxx…']);
+  assert.deepEqual(dependencyTreeLines(deep, fmt(10))[2], '○   └─anotherveryvery…', 'never narrower than 20 columns');
+  assert.deepEqual(dependencyTreeLines(deep, fmt(10, true))[2], '*   `-anotherveryve...');
+  assert.deepEqual(dependencyTreeLines(deep, fmt(80, false, true)), ['deep.target', '  mid.target',
+    '  anotherveryveryveryveryveryveryveryveryveryveryveryverylongname-xxxxxxxxxxxxxxx…']);
+  assert.deepEqual(dependencyTreeLines(node('r.target', [leaf('f.service', 'failed')]), fmt(80, true))[1], 'x `-f.service');
 });
