@@ -187,9 +187,8 @@ function maskAll(env: InstallEnv, plan: Plan, names: readonly UnitName[]): Resul
     const path = join(env.configDir, name);
     const now = plan.existing(path);
     if (typeof now === 'string' && normalizePath(now) === '/dev/null') continue;
-    if (now !== null) return failWith(`Failed to mask unit, file "${path}" already exists.`);
-    const r = plan.link('mask', path, '/dev/null');
-    if (!r.ok) return r;
+    // A unit file in the way is reported in its place; the other names are still masked (systemctl 252).
+    plan.linkOrRecord('mask', path, '/dev/null');
   }
   return ok(undefined);
 }
