@@ -1,6 +1,6 @@
 // `calendar EXPR…`: validates calendar events and shows their normalized form and next elapse,
 // printed like `systemd-analyze calendar` (252). Client-only: it never talks to the daemon.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { formatCalendar, nextElapse, parseCalendar, type TimeZone } from '../../engine/calendar.ts';
 import { EXIT } from '../exit-codes.ts';
 import { formatAgo, formatTimestamp } from '../format.ts';
@@ -9,10 +9,12 @@ import type { Verb } from './verb.ts';
 
 const ZONEINFO = '/usr/share/zoneinfo';
 
-/** systemd accepts a zone when tzdata has it; without tzdata, Intl decides. */
+/** systemd accepts a zone when tzdata has it (a TZif file, not a directory); without tzdata, Intl decides. */
 export function isTimeZone(name: string): boolean {
-  if (name.includes('..') || name.startsWith('/')) return false;
-  if (existsSync(ZONEINFO)) return existsSync(`${ZONEINFO}/${name}`);
+  if (!/^[A-Za-z0-9+_-]+(\/[A-Za-z0-9+_-]+)*$/.test(name)) return false;
+  if (existsSync(ZONEINFO)) {
+    try { return readFileSync(`${ZONEINFO}/${name}`).subarray(0, 4).toString('latin1') === 'TZif'; } catch { return false; }
+  }
   try { new Intl.DateTimeFormat('en-US', { timeZone: name }); return true; } catch { return false; }
 }
 

@@ -3,7 +3,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { memoryIo } from '../../../src/client/context.ts';
-import { fromNow, intlZone, printCalendar, type CalendarEnv } from '../../../src/client/verbs/calendar.ts';
+import { fromNow, intlZone, isTimeZone, printCalendar, type CalendarEnv } from '../../../src/client/verbs/calendar.ts';
 import { runCli } from '../../../src/client/cli.ts';
 import { fixedOffsetZone, UTC_ZONE } from '../../../src/engine/calendar.ts';
 
@@ -46,4 +46,8 @@ test('the verb runs without connecting to the daemon', async () => {
   assert.equal(io.stdout[1], 'Normalized form: Mon *-*-* 00:00:00');
   assert.deepEqual(io.stderr, []);
   assert.equal(await runCli(['calendar'], { env: {}, uid: 0, io: memoryIo(), connect: () => Promise.reject(new Error('x')) }), 1);
+});
+
+test('a zone word must name a zone file, not a tzdata directory or a path', () => {
+  for (const name of ['Europe', '../etc/passwd', '/usr/share/zoneinfo/UTC', 'Foo/Bar']) assert.equal(isTimeZone(name), false, name);
 });
