@@ -3,6 +3,7 @@
 // seen by the processes themselves; and finally: nothing of the suite survives.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { processesWith, startDaemon, waitFor, type Daemon } from './helpers.ts';
@@ -10,6 +11,7 @@ import { processesWith, startDaemon, waitFor, type Daemon } from './helpers.ts';
 const M = `unitd-settings-e2e-${process.pid}-${Date.now()}`;
 /** sleep(1) through a symlink whose name carries the marker, so leftovers are found in /proc. */
 const SLEEP = `@DIR@/sleep-${M}`;
+const isRoot = process.getuid?.() === 0;
 
 const SCRIPTS: Record<string, string> = {
   // Appends a monotonic timestamp (seconds since boot) per run, then fails: the restart clock.
@@ -27,6 +29,11 @@ const UNITS: Record<string, string> = {
     + 'UnsetEnvironment=DROP PAIR=b\nExecStart=/bin/sh -c \'env > @DIR@/env.out\'\n',
   'cond.service': '[Unit]\nConditionPathExists=@DIR@/flag\nConditionFileNotEmpty=@DIR@/flag\n[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sh -c \'echo ran > @DIR@/cond.out\'\n',
   'asserted.service': '[Unit]\nAssertPathExists=@DIR@/required\n[Service]\nType=oneshot\nExecStart=/bin/sh -c \'echo ran > @DIR@/assert.out\'\n',
+ // MAINPID= naming a process outside the unit: refused from an unprivileged sender, accepted from root.
+  'mainpid-nobody.service': '[Service]\nType=notify\nNotifyAccess=all\nUser=nobody\nEnvironmentFile=@DIR@/foreign.env\n'
+    + 'ExecStart=/bin/sh -c \'systemd-notify --ready MAINPID=$FOREIGN; exec /bin/sleep 301\'\n',
+  'mainpid-root.service': '[Service]\nType=notify\nNotifyAccess=all\nEnvironmentFile=@DIR@/foreign.env\n'
+    + 'ExecStart=/bin/sh -c \'systemd-notify --ready MAINPID=$FOREIGN; exec /bin/sleep 302\'\n',
   'negated.service': '[Unit]\nConditionPathExists=!@DIR@/flag\n[Service]\nType=oneshot\nExecStart=/bin/sh -c \'echo ran > @DIR@/negated.out\'\n',
 };
 
@@ -119,6 +126,26 @@ test('Condition*: a failed condition skips the processes and leaves the unit ina
   writeFileSync(file('required'), '');
   assert.equal(d.ctl('start', 'asserted.service').status, 0);
   assert.equal(readFileSync(file('assert.out'), 'utf8'), 'ran\n');
+});
+
+test('MAINPID= of a process outside the unit: ignored from an unprivileged sender, taken from root', { skip: !isRoot && 'needs root (User=)' }, async () => {
+  // Its own process group: adopting a pid makes its group the unit's, and stop signals that group.
+  const foreign = spawn('/bin/sleep', ['300'], { stdio: 'ignore', detached: true });
+  try {
+    writeFileSync(file('foreign.env'), `FOREIGN=${foreign.pid}\n`);
+    // The notify socket lives under the control socket's 0700 directory: let nobody reach it.
+    for (const dir of [d.dir, join(d.dir, 'run')]) chmodSync(dir, 0o711);
+    const nobody = d.ctl('start', 'mainpid-nobody.service');
+    assert.equal(nobody.status, 0, nobody.stderr);
+    const main = Number(prop('mainpid-nobody.service', 'MainPID'));
+    assert.ok(main > 0 && main !== foreign.pid, `MainPID ${main}`);
+    const root = d.ctl('start', 'mainpid-root.service');
+    assert.equal(root.status, 0, root.stderr);
+    assert.equal(Number(prop('mainpid-root.service', 'MainPID')), foreign.pid, 'root may hand over any live process');
+    d.ctl('stop', 'mainpid-nobody.service', 'mainpid-root.service');
+  } finally {
+    foreign.kill('SIGKILL');
+  }
 });
 
 test('after all of it: no live process of the suite', async () => {
