@@ -188,13 +188,11 @@ const pidOf = (execId: number): number => {
 };
 
 // systemd-notify run as root sends with its parent's credentials: here the main shell's pid.
-test('systemd-notify --ready from a child reaches the unit with the main pid, and returns at once', async () => {
-  const t0 = performance.now();
+test('systemd-notify --ready from a child reaches the unit with the main pid, and its barrier is released', async () => {
   const id = sh('systemd-notify --ready --status=serving; exit 0', { unit: 'notify.service', notify: true });
   const msg = await inputs.until((i) => i.kind === 'NotifyReceived' && i.unit === 'notify.service');
   assert.ok(msg.kind === 'NotifyReceived' && msg.message.split('\n').includes('READY=1'), JSON.stringify(msg));
   assert.equal((await inputs.exitOf(id)).status, 0); // the barrier was released (else status 1 after 5 s)
-  assert.ok(performance.now() - t0 < 3000);
   assert.equal(msg.pid, pidOf(id));
   assert.ok(!inputs.all.some((i) => i.kind === 'NotifyReceived' && i.message === 'BARRIER=1'));
   // The message came in before the exit that followed it.

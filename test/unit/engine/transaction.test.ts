@@ -405,7 +405,7 @@ test('deviation: a cycle closed by merging (start + restart → restart, mutual 
   assert.equal(errorOf(w.request('u0', 'restart')).name, 'TransactionOrderIsCyclic');
 });
 
-test('100 000 units in a random graph (fan-out 5, Wants/Requires/After): near-linear build', () => {
+test('100 000 units in a random graph (fan-out 5, Wants/Requires/After): a complete plan', () => {
   const w = world();
   const n = 100_000;
   let seed = 7;
@@ -417,24 +417,18 @@ test('100 000 units in a random graph (fan-out 5, Wants/Requires/After): near-li
     w.dep(`u${i}`, rnd() < 0.4 ? 'Wants' : 'Requires', `u${j}`);
     if (rnd() < 0.6) w.dep(`u${i}`, 'After', `u${j}`);
   }
-  const t0 = performance.now();
+  // Speed is measured by `npm run bench`; this checks the result at that size.
   const p = planOf(w.request('u0', 'start'));
-  const ms = performance.now() - t0;
   assert.ok(p.jobs.length > 0.95 * n, `${p.jobs.length} jobs`);
-  // About 0.8 s on the (slow, 2-core) development VM; the bound only catches quadratic blow-ups.
-  assert.ok(ms < 4000, `took ${ms.toFixed(0)} ms`);
 });
 
-test('a 100 000-unit Requires= chain neither overflows the stack nor takes long', () => {
+test('a 100 000-unit Requires= chain does not overflow the stack', () => {
   const w = world();
   const n = 100_000;
   for (let i = 0; i < n; i++) w.unit(`u${i}`);
   for (let i = 0; i + 1 < n; i++) { w.dep(`u${i}`, 'Requires', `u${i + 1}`); w.dep(`u${i}`, 'After', `u${i + 1}`); }
-  const t0 = performance.now();
   const p = planOf(w.request('u0', 'start'));
-  const ms = performance.now() - t0;
   assert.equal(p.jobs.length, n);
-  assert.ok(ms < 3000, `took ${ms.toFixed(0)} ms`);
   // Closing the chain into a ring makes it cyclic; still no stack overflow.
   w.dep(`u${n - 1}`, 'After', 'u0');
   assert.equal(errorOf(w.request('u0', 'start')).name, 'TransactionOrderIsCyclic');

@@ -78,13 +78,11 @@ test('isStale notices new files and new directories; rescan finds them', () => {
   assert.equal(idx.isStale(), true);
 });
 
-test('scanning 20000 units stays fast', () => {
+test('an index of 20000 units finds every fragment (speed: npm run bench)', () => {
   const files: Record<string, string> = {};
   for (let i = 0; i < 20_000; i++) files[`${L}/u${i}.service`] = '[Service]\nExecStart=/bin/true\n';
   const fs = new MemFs(files);
-  const t0 = performance.now();
   const idx = new UnitFileIndex([E, L], fs);
-  for (let i = 0; i < 20_000; i++) idx.dropInPaths(`u${i}.service`, []);
-  assert.ok(performance.now() - t0 < 3000);
+  for (let i = 0; i < 20_000; i++) assert.deepEqual(idx.dropInPaths(`u${i}.service`, []), []);
   assert.equal(idx.fragmentFor('u19999.service')?.path, `${L}/u19999.service`);
 });
