@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { EngineEvent } from '../engine/events.ts';
+import type { EngineEvent, ShutdownMode } from '../engine/events.ts';
 import { Manager } from '../engine/manager.ts';
 import type { ManagerApi } from '../engine/manager-api.ts';
 import type { HostInfo, Ports } from '../engine/ports.ts';
@@ -23,6 +23,7 @@ import { NotifyReceiver } from './notify.ts';
 import { NodeProcessDriver, notifyDirFor } from './process-driver.ts';
 import { Reaper } from './reaper.ts';
 import { RpcServer, signalForEvent } from './rpc-server.ts';
+import { SHUTDOWN_RANK, terminateAll } from './shutdown.ts';
 import { installSignalHandlers } from './signals.ts';
 import { systemStateSignal } from './system-state-signal.ts';
 import { UnitFileWatcher } from './unit-files.ts';
@@ -37,10 +38,11 @@ const SHUTDOWN_BOUND_MS = 90_000;
 
 const USAGE = `Usage: unitd [--unit-path DIR[:DIR...]] [--socket PATH] [--no-watch] [--log-level LEVEL]
              [--auto-reload] [--auto-restart-changed]
-             [--state-dir DIR] [--no-forward-output]
+             [--state-dir DIR] [--no-forward-output] [--log-file PATH]
 Serves JSON-RPC 2.0 on a Unix socket and runs the units found in the search path.
 Service output is kept in DIR/journal (default /var/lib/unitd as root, else
-$XDG_STATE_HOME/unitd) and also copied to this log unless --no-forward-output.`;
+$XDG_STATE_HOME/unitd) and also copied to this log unless --no-forward-output.
+The log goes to stdout, or to PATH with --log-file (reopened on SIGUSR1).`;
 
 export interface DaemonConfig {
   readonly unitPath: readonly string[];
@@ -53,6 +55,8 @@ export interface DaemonConfig {
   readonly stateDir?: string;
   /** Copy service output lines into the daemon's own log (default true: container logs show them). */
   readonly forwardOutput?: boolean;
+  /** --log-file: the daemon's log goes there instead of stdout. */
+  readonly logFile?: string;
 }
 
 export function defaultSocket(uid: number, env: NodeJS.ProcessEnv): string {
@@ -71,7 +75,7 @@ export function parseFlags(argv: readonly string[], uid: number, env: NodeJS.Pro
         'unit-path': { type: 'string' }, socket: { type: 'string' }, 'no-watch': { type: 'boolean' },
         'state-dir': { type: 'string' }, 'no-forward-output': { type: 'boolean' },
         'auto-reload': { type: 'boolean' }, 'auto-restart-changed': { type: 'boolean' },
-        'log-level': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'log-level': { type: 'string' }, 'log-file': { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (err) {
@@ -88,6 +92,7 @@ export function parseFlags(argv: readonly string[], uid: number, env: NodeJS.Pro
     unitPath, socket: values.socket ?? defaultSocket(uid, env), watch: !values['no-watch'], logLevel: level,
     ...(values['state-dir'] !== undefined ? { stateDir: values['state-dir'] } : {}),
     ...(values['no-forward-output'] ? { forwardOutput: false } : {}),
+    ...(values['log-file'] !== undefined ? { logFile: resolvePath(values['log-file']) } : {}),
     ...(values['auto-reload'] || values['auto-restart-changed']
       ? { reloadPolicy: { autoReload: true, autoRestartChanged: values['auto-restart-changed'] === true } } : {}),
   };
@@ -99,7 +104,7 @@ export type ManagerFactory = (ports: Ports, options: { unitPath: readonly string
 const createManager: ManagerFactory = (ports, options) => new Manager(ports, options);
 
 export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactory = createManager): Promise<void> {
-  const dl = createLog({ level: config.logLevel });
+  const dl = createLog({ level: config.logLevel, ...(config.logFile !== undefined ? { file: config.logFile } : {}) });
   const { log } = dl;
   process.title = 'unitd';
   process.on('uncaughtException', (err) => log.error({ err }, 'uncaught exception, continuing'));
@@ -123,7 +128,7 @@ export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactor
   let rpc: RpcServer | null = null;
   let onIdle: (() => void) | null = null;
   let pokeSystemState: (() => void) | null = null;
-  let shutdown: (status: number, why: string) => void = () => {};
+  let shutdown: (status: number | null, why: string, mode?: ShutdownMode) => void = () => {};
   const emit = (event: EngineEvent): void => {
     logEngineEvent(dl, event);
     const signal = signalForEvent(event);
@@ -131,7 +136,7 @@ export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactor
     if (event.kind === 'UnitFilesChanged' && event.report) rpc?.broadcast('Reloaded', event.report);
     if (event.kind === 'Idle') onIdle?.();
     pokeSystemState?.();
-    if (event.kind === 'ExitRequested') setImmediate(() => shutdown(event.status, 'exit requested by a unit'));
+    if (event.kind === 'ExitRequested') setImmediate(() => shutdown(event.status, event.reason, event.mode));
   };
 
   const clock = createClock();
@@ -176,29 +181,28 @@ export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactor
     ? new UnitFileWatcher({ dirs: config.unitPath, push, onError: (err) => log.warn({ err }, 'unit file watcher error, ignoring') })
     : null;
 
-  let stopping = false;
-  shutdown = (status, why) => {
-    if (stopping) { log.info(`${why}: already shutting down`); return; }
-    stopping = true;
-    log.info({ status }, `${why}: stopping all units`);
-    void stopAll(status);
+  let stopping: ShutdownMode | null = null;
+  let exitStatus = 0;
+  const escalated = new AbortController();
+  shutdown = (status, why, mode = 'orderly') => {
+    if (stopping !== null && SHUTDOWN_RANK[mode] <= SHUTDOWN_RANK[stopping]) { log.info(`${why}: already shutting down`); return; }
+    if (status !== null) exitStatus = status;
+    log.info({ status: exitStatus, mode }, `${why}: ${mode === 'orderly' ? 'stopping all units' : `${mode} shutdown, ending every process`}`);
+    const first = stopping === null;
+    stopping = mode;
+    if (first) void stopAll(mode);
+    else escalated.abort();
   };
-  const stopAll = async (status: number): Promise<void> => {
-    const idle = new Promise<'idle'>((resolve) => { onIdle = () => resolve('idle'); });
-    let bound: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => { bound = setTimeout(() => resolve('timeout'), SHUTDOWN_BOUND_MS); });
-    try {
-      const already = await theLoop.call(() => { manager.beginShutdown(); return manager.isIdle(); });
-      const how = already ? 'idle' : await Promise.race([idle, timeout]);
-      if (how === 'timeout') log.warn('units did not stop in time; killing what is left');
-    } catch (err) {
-      log.error({ err }, 'shutdown failed; killing what is left');
-    }
-    clearTimeout(bound);
-    const killed = processes.killAll();
-    if (killed > 0) log.info({ groups: killed }, 'killed leftover process groups');
+  const stopAll = async (mode: ShutdownMode): Promise<void> => {
+    if (mode === 'orderly') await stopUnits();
+    // Force and immediate end the engine's part at once: no restarts, no new jobs (as systemd's
+    // main loop ends on MANAGER_EXIT); what is left of the units' processes is killed below.
     theLoop.stop();
     stopClockWatch();
+    const killed = stopping === 'force'
+      ? await terminateAll(processes, { graceMs: SHUTDOWN_BOUND_MS, abort: escalated.signal })
+      : processes.killAll();
+    if (killed > 0) log.info({ groups: killed }, 'killed leftover process groups');
     timers.cancelAll();
     processes.close();
     reaper?.stop();
@@ -206,14 +210,37 @@ export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactor
     notify.closeAll();
     journal?.close();
     await Promise.allSettled([watcher?.close(), rpc?.close()]);
-    log.info({ status }, 'unitd exits');
+    log.info({ status: exitStatus }, 'unitd exits');
     dl.flush();
-    process.exit(status);
+    process.exit(exitStatus);
+  };
+  /** Stop jobs for every unit; wait until the engine is idle, the bound passes, or a harsher request. */
+  const stopUnits = async (): Promise<void> => {
+    const idle = new Promise<'idle'>((resolve) => { onIdle = () => resolve('idle'); });
+    const harsher = new Promise<'escalated'>((resolve) => escalated.signal.addEventListener('abort', () => resolve('escalated')));
+    let bound: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => { bound = setTimeout(() => resolve('timeout'), SHUTDOWN_BOUND_MS); });
+    try {
+      const already = await theLoop.call(() => { manager.beginShutdown(); return manager.isIdle(); });
+      const how = already ? 'idle' : await Promise.race([idle, timeout, harsher]);
+      if (how === 'timeout') log.warn('units did not stop in time; killing what is left');
+    } catch (err) {
+      log.error({ err }, 'shutdown failed; killing what is left');
+    }
+    clearTimeout(bound);
   };
   const removeSignals = installSignalHandlers({
-    shutdown: (signal) => shutdown(0, `${signal} received`),
+    shutdown: (signal, kind, mode) => shutdown(kind === 'exit' ? null : 0, `${signal} received (${kind})`, mode),
     reload: () => { log.info('SIGHUP received: reloading'); reload(); },
-  });
+    reopenLogs: () => { dl.reopen(); journal?.reopen(); log.info('SIGUSR1 received: log files reopened'); },
+    dumpState: () => {
+      theLoop.call(() => ({ state: manager.systemState(), units: manager.listUnits({ all: false }), jobs: manager.listJobs() })).then(
+        (dump) => log.info(dump, 'SIGUSR2 received: manager state'),
+        (err: unknown) => log.error({ err }, 'state dump failed'),
+      );
+    },
+    logLevel: (level) => { dl.setLevel(level); log.info(`log level ${level ?? config.logLevel}`); },
+  }, (err) => log.warn({ err }, 'cannot watch real-time signals (SIGRTMIN+n); only the named signals work'));
 
   try {
     await watcher?.start();

@@ -44,8 +44,9 @@ export const oneOf = (values: readonly string[], what: string): Parser => (v) =>
 
 export const jobMode: Parser = oneOf(JOB_MODES, 'job mode');
 
-export const EMERGENCY_ACTIONS = ['none', 'exit', 'exit-force', 'poweroff', 'poweroff-force', 'poweroff-immediate', 'halt', 'halt-force',
-  'halt-immediate', 'reboot', 'reboot-force', 'reboot-immediate', 'kexec', 'kexec-force', 'soft-reboot', 'soft-reboot-force'] as const;
+/** systemd 252's action words (emergency-action.c); halt, kexec and soft-reboot came later and are refused. */
+export const EMERGENCY_ACTIONS = ['none', 'reboot', 'reboot-force', 'reboot-immediate', 'poweroff', 'poweroff-force', 'poweroff-immediate',
+  'exit', 'exit-force'] as const;
 export const emergencyAction: Parser = oneOf(EMERGENCY_ACTIONS, 'failure action specifier');
 
 /** Time spans; `style` picks systemd's message, `zeroIsInfinity` is for the Timeout…= keys. */
