@@ -14,10 +14,12 @@ import type { LogEntry } from '../engine/api.ts';
 import { createClock, NodeTimerService, watchClockJumps } from './clock.ts';
 import { createFileSystem, createHostInfo } from './fs.ts';
 import { createLog, isLogLevel, logEngineEvent, type DaemonLog, type LogLevelName } from './log.ts';
+import { HttpEndpoint, parseHttpAddress, type HttpAddress } from './http.ts';
 import { defaultStateDir, Journal } from './journal.ts';
 import { fileTimerStamps } from './timer-stamps.ts';
 import { intlTimeZones } from './time-zones.ts';
 import { Loop } from './loop.ts';
+import { JobCounters, managerSnapshot, renderMetrics, unitUsage } from './metrics.ts';
 import { cloexecInheritedFds } from './native.ts';
 import { NotifyReceiver } from './notify.ts';
 import { NodeProcessDriver, notifyDirFor } from './process-driver.ts';
@@ -38,11 +40,13 @@ const SHUTDOWN_BOUND_MS = 90_000;
 
 const USAGE = `Usage: unitd [--unit-path DIR[:DIR...]] [--socket PATH] [--no-watch] [--log-level LEVEL]
              [--auto-reload] [--auto-restart-changed]
-             [--state-dir DIR] [--no-forward-output] [--log-file PATH]
+             [--state-dir DIR] [--no-forward-output] [--log-file PATH] [--http [HOST:]PORT]
 Serves JSON-RPC 2.0 on a Unix socket and runs the units found in the search path.
 Service output is kept in DIR/journal (default /var/lib/unitd as root, else
 $XDG_STATE_HOME/unitd) and also copied to this log unless --no-forward-output.
-The log goes to stdout, or to PATH with --log-file (reopened on SIGUSR1).`;
+The log goes to stdout, or to PATH with --log-file (reopened on SIGUSR1).
+--http serves /healthz, /readyz, /livez and /metrics (Prometheus) on 127.0.0.1:PORT,
+or on HOST when given.`;
 
 export interface DaemonConfig {
   readonly unitPath: readonly string[];
@@ -57,6 +61,8 @@ export interface DaemonConfig {
   readonly forwardOutput?: boolean;
   /** --log-file: the daemon's log goes there instead of stdout. */
   readonly logFile?: string;
+  /** --http: where /healthz, /readyz and /metrics are served (off when absent). */
+  readonly http?: HttpAddress;
 }
 
 export function defaultSocket(uid: number, env: NodeJS.ProcessEnv): string {
@@ -75,7 +81,7 @@ export function parseFlags(argv: readonly string[], uid: number, env: NodeJS.Pro
         'unit-path': { type: 'string' }, socket: { type: 'string' }, 'no-watch': { type: 'boolean' },
         'state-dir': { type: 'string' }, 'no-forward-output': { type: 'boolean' },
         'auto-reload': { type: 'boolean' }, 'auto-restart-changed': { type: 'boolean' },
-        'log-level': { type: 'string' }, 'log-file': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'log-level': { type: 'string' }, 'log-file': { type: 'string' }, http: { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (err) {
@@ -84,6 +90,8 @@ export function parseFlags(argv: readonly string[], uid: number, env: NodeJS.Pro
   if (values.help) return { help: true };
   const level = values['log-level'] ?? 'info';
   if (!isLogLevel(level)) return { error: `unknown log level: ${level}` };
+  const http = values.http === undefined ? undefined : parseHttpAddress(values.http);
+  if (http && 'error' in http) return http;
   // Relative directories are taken from the working directory at start-up (unit files and
   // their symlinks are resolved against absolute paths from then on).
   const given = values['unit-path'] === undefined ? [...DEFAULT_UNIT_PATH] : values['unit-path'].split(':').filter((d) => d !== '').map((d) => resolvePath(d));
@@ -93,6 +101,7 @@ export function parseFlags(argv: readonly string[], uid: number, env: NodeJS.Pro
     ...(values['state-dir'] !== undefined ? { stateDir: values['state-dir'] } : {}),
     ...(values['no-forward-output'] ? { forwardOutput: false } : {}),
     ...(values['log-file'] !== undefined ? { logFile: resolvePath(values['log-file']) } : {}),
+    ...(http ? { http } : {}),
     ...(values['auto-reload'] || values['auto-restart-changed']
       ? { reloadPolicy: { autoReload: true, autoRestartChanged: values['auto-restart-changed'] === true } } : {}),
   };
@@ -129,8 +138,10 @@ export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactor
   let onIdle: (() => void) | null = null;
   let pokeSystemState: (() => void) | null = null;
   let shutdown: (status: number | null, why: string, mode?: ShutdownMode) => void = () => {};
+  const jobCounters = new JobCounters();
   const emit = (event: EngineEvent): void => {
     logEngineEvent(dl, event);
+    jobCounters.observe(event);
     const signal = signalForEvent(event);
     if (signal) rpc?.broadcast(signal.name, signal.params);
     if (event.kind === 'UnitFilesChanged' && event.report) rpc?.broadcast('Reloaded', event.report);
@@ -177,6 +188,14 @@ export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactor
       reloaded: (report) => rpc?.broadcast('Reloaded', report),
     },
   });
+  const http = config.http ? new HttpEndpoint(config.http, {
+    systemState: () => theLoop.call(() => manager.systemState().state),
+    metrics: async () => {
+      const m = await theLoop.call(() => managerSnapshot(manager));
+      const groups = new Map(m.units.map((u) => [u.id, processes.groupsOfUnit(u.id)] as const));
+      return renderMetrics(m, jobCounters, unitUsage(groups));
+    },
+  }, (err) => log.warn({ err }, 'http endpoint error, ignoring')) : null;
   const watcher = config.watch
     ? new UnitFileWatcher({ dirs: config.unitPath, push, onError: (err) => log.warn({ err }, 'unit file watcher error, ignoring') })
     : null;
@@ -209,7 +228,7 @@ export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactor
     removeSignals();
     notify.closeAll();
     journal?.close();
-    await Promise.allSettled([watcher?.close(), rpc?.close()]);
+    await Promise.allSettled([watcher?.close(), rpc?.close(), http?.close()]);
     log.info({ status: exitStatus }, 'unitd exits');
     dl.flush();
     process.exit(exitStatus);
@@ -245,8 +264,10 @@ export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactor
   try {
     await watcher?.start();
     await rpc.listen();
+    const served = await http?.listen();
+    if (served) log.info({ http: served }, `serving /healthz, /readyz, /livez and /metrics on ${served.host}:${served.port}`);
   } catch (err) {
-    log.fatal({ err }, `cannot serve on ${config.socket}`);
+    log.fatal({ err }, `cannot serve on ${config.socket}${config.http ? ` or ${config.http.host}:${config.http.port}` : ''}`);
     dl.flush();
     process.exit(1);
   }

@@ -184,3 +184,33 @@ ExecStopPost=/bin/sh -c 'echo stopped > ${dir}/stopped'
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('--http: healthz follows the system state and metrics show a service\'s processes and restarts', async () => {
+  const d = await startDaemon({
+    'busy.service': "[Service]\nExecStart=/bin/sh -c 'sleep 3600'\n",
+    'flaky.service': "[Service]\nExecStart=/bin/sh -c 'exit 1'\nRestart=on-failure\nRestartSec=0.2\nStartLimitBurst=3\n",
+  }, ['--http', '127.0.0.1:0']);
+  try {
+    let port = 0;
+    assert.ok(await waitFor(() => { port = Number(/on 127\.0\.0\.1:(\d+)"/.exec(d.output())?.[1] ?? 0); return port > 0; }), d.output());
+    const get = async (path: string): Promise<[number, string]> => {
+      const r = await fetch(`http://127.0.0.1:${port}${path}`);
+      return [r.status, await r.text()];
+    };
+    assert.equal(d.ctl('start', 'busy.service').status, 0);
+    assert.ok(await waitFor(() => d.ctl('is-system-running').stdout === 'running\n'));
+    assert.deepEqual(await get('/healthz'), [200, 'running\n']);
+    const metrics = (await get('/metrics'))[1];
+    assert.match(metrics, /^unitd_unit_state\{unit="busy\.service",state="active"\} 1$/m);
+    assert.match(metrics, /^unitd_unit_processes\{unit="busy\.service"\} 2$/m, 'sh and sleep');
+    assert.match(metrics, /^unitd_unit_memory_rss_bytes\{unit="busy\.service"\} [1-9]\d*$/m);
+    assert.match(metrics, /^unitd_jobs_finished_total\{type="start",result="done"\} [1-9]/m);
+    d.ctl('start', '--no-block', 'flaky.service');
+    assert.ok(await waitFor(() => d.ctl('is-failed', 'flaky.service').stdout === 'failed\n', 20_000));
+    assert.deepEqual(await get('/healthz'), [503, 'degraded\n']);
+    assert.equal((await get('/readyz'))[0], 200);
+    assert.match((await get('/metrics'))[1], /^unitd_unit_restarts_total\{unit="flaky\.service"\} [1-9]$/m);
+  } finally {
+    assert.equal(await d.stop(), 0);
+  }
+});

@@ -104,3 +104,14 @@ test('halt and the later action words are not systemd 252 words: a warning, and 
   assert.equal(sim.prop('crit.service', 'FailureAction'), 'none');
   assert.deepEqual(exits(sim), []);
 });
+
+// Both checked against systemd 252 (a user manager): it exited 7 and 4.
+test('FailureAction=exit fires even when Restart= will start the unit again (252 passes through failed)', () => {
+  const sim = runOne('ExecStart=/sim/run exit=1 status=7\nRestart=on-failure\nRestartSec=1', 'FailureAction=exit');
+  assert.deepEqual(exits(sim).map((e) => e.status), [7]);
+});
+
+test('a oneshot whose first ExecStart= fails hands that command\'s status on', () => {
+  const sim = runOne('Type=oneshot\nExecStart=/sim/run exit=0.5 status=4\nExecStart=/sim/run exit=0.5', 'FailureAction=exit');
+  assert.deepEqual(exits(sim).map((e) => e.status), [4]);
+});
