@@ -202,7 +202,9 @@ export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactor
 
   let stopping: ShutdownMode | null = null;
   let exitStatus = 0;
-  const escalated = new AbortController();
+  // A harsher request cuts the current phase short: the wait for stop jobs, or the SIGTERM grace.
+  const leaveOrderly = new AbortController();
+  const leaveForce = new AbortController();
   shutdown = (status, why, mode = 'orderly') => {
     if (stopping !== null && SHUTDOWN_RANK[mode] <= SHUTDOWN_RANK[stopping]) { log.info(`${why}: already shutting down`); return; }
     if (status !== null) exitStatus = status;
@@ -210,7 +212,10 @@ export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactor
     const first = stopping === null;
     stopping = mode;
     if (first) void stopAll(mode);
-    else escalated.abort();
+    else {
+      leaveOrderly.abort();
+      if (mode === 'immediate') leaveForce.abort();
+    }
   };
   const stopAll = async (mode: ShutdownMode): Promise<void> => {
     if (mode === 'orderly') await stopUnits();
@@ -219,16 +224,17 @@ export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactor
     theLoop.stop();
     stopClockWatch();
     const killed = stopping === 'force'
-      ? await terminateAll(processes, { graceMs: SHUTDOWN_BOUND_MS, abort: escalated.signal })
+      ? await terminateAll(processes, { graceMs: SHUTDOWN_BOUND_MS, abort: leaveForce.signal })
       : processes.killAll();
     if (killed > 0) log.info({ groups: killed }, 'killed leftover process groups');
     timers.cancelAll();
     processes.close();
     reaper?.stop();
-    removeSignals();
     notify.closeAll();
     journal?.close();
     await Promise.allSettled([watcher?.close(), rpc?.close(), http?.close()]);
+    // Only now: a signal during the closing above must not find the default (fatal) disposition.
+    removeSignals();
     log.info({ status: exitStatus }, 'unitd exits');
     dl.flush();
     process.exit(exitStatus);
@@ -236,7 +242,7 @@ export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactor
   /** Stop jobs for every unit; wait until the engine is idle, the bound passes, or a harsher request. */
   const stopUnits = async (): Promise<void> => {
     const idle = new Promise<'idle'>((resolve) => { onIdle = () => resolve('idle'); });
-    const harsher = new Promise<'escalated'>((resolve) => escalated.signal.addEventListener('abort', () => resolve('escalated')));
+    const harsher = new Promise<'escalated'>((resolve) => leaveOrderly.signal.addEventListener('abort', () => resolve('escalated')));
     let bound: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => { bound = setTimeout(() => resolve('timeout'), SHUTDOWN_BOUND_MS); });
     try {

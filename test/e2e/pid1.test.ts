@@ -95,6 +95,23 @@ test('SIGRTMIN+3 (halt) stops every unit in order and exits 0', async () => {
   }
 });
 
+test('a harsher request escalates a running shutdown: SIGRTMIN+14 during a stuck ExecStop= ends it at once', async () => {
+  const marker = `unitd-pid1-escalate-${process.pid}`;
+  const d = await startDaemon({ 'stuck.service': `[Service]\nExecStart=/bin/sh -c 'sleep 3600; : ${marker}'\nExecStop=/bin/sh -c 'sleep 3600; : ${marker}'\nTimeoutStopSec=300\n` });
+  const dir = d.dir;
+  try {
+    assert.equal(d.ctl('start', 'stuck.service').status, 0);
+    d.proc.kill('SIGTERM');
+    assert.ok(await waitFor(() => d.output().includes('"sub":"stop"') || d.output().includes('active → deactivating')), d.output());
+    process.kill(d.proc.pid!, SIGRTMIN + 14);
+    assert.equal(await withTimeout(exitOf(d), 'unitd did not exit after SIGRTMIN+14', d), 0);
+    assert.match(d.output(), /SIGRTMIN\+14 received \(poweroff\): force shutdown/);
+    assert.ok(await waitFor(() => processesWith(marker).length === 0), `left behind: ${processesWith(marker)}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('SIGUSR1 reopens the log file after a rotation; SIGUSR2 dumps the state; SIGRTMIN+22 turns on debug', async () => {
   const logDir = mkdtempSync(join(tmpdir(), 'unitd-e2e-log-'));
   const logFile = join(logDir, 'unitd.log');
