@@ -115,3 +115,12 @@ test('a oneshot whose first ExecStart= fails hands that command\'s status on', (
   const sim = runOne('Type=oneshot\nExecStart=/sim/run exit=0.5 status=4\nExecStart=/sim/run exit=0.5', 'FailureAction=exit');
   assert.deepEqual(exits(sim).map((e) => e.status), [4]);
 });
+
+test('JobTimeoutAction= runs when a job times out, without an exit status', () => {
+  const sim = new Sim({ files: { [`${U}/slow.service`]: svc('Type=notify\nExecStart=/sim/run\nTimeoutStartSec=infinity', 'JobTimeoutSec=2\nJobTimeoutAction=poweroff-force') } });
+  const job = jobOf(sim.enqueue('slow.service', 'start'));
+  sim.runFor(5);
+  assert.equal(sim.jobResult(job), 'timeout');
+  assert.deepEqual(exits(sim).map((e) => [e.mode, e.status, e.reason]), [['force', 0, 'job timed out']]);
+  assert.equal(sim.prop('slow.service', 'JobTimeoutAction'), 'poweroff-force');
+});

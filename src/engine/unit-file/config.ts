@@ -167,6 +167,7 @@ export interface UnitSettings {
   readonly onSuccessJobMode: JobMode;
   readonly jobTimeoutUsec: Usec;
   readonly jobRunningTimeoutUsec: Usec;
+  readonly jobTimeoutAction: EmergencyAction;
   readonly startLimitIntervalUsec: Usec;
   readonly startLimitBurst: number;
   readonly startLimitAction: EmergencyAction;
