@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { processesWith, REPO, startDaemon, waitFor, type Daemon } from './helpers.ts';
 
 const SIGRTMIN = 34;
+/** Every command line of this suite carries it, so leftovers can be found in /proc. */
+const M = `unitd-pid1-${process.pid}`;
 
 function exitOf(d: Daemon): Promise<number | null> {
   if (d.proc.exitCode !== null) return Promise.resolve(d.proc.exitCode);
@@ -26,7 +28,7 @@ const bystander = (marker: string): string =>
   `[Service]\nExecStart=/bin/sh -c 'sleep 3600; : ${marker}'\nExecStop=/bin/sh -c 'echo stopped > @DIR@/bystander-stopped'\n`;
 
 test('FailureAction=exit: the failed service\'s exit status ends unitd after an orderly stop', async () => {
-  const marker = `unitd-pid1-fail-${process.pid}`;
+  const marker = `${M}-fail`;
   const d = await startDaemon({
     'bystander.service': bystander(marker),
     'crit.service': "[Unit]\nFailureAction=exit\n[Service]\nExecStart=/bin/sh -c 'sleep 1; exit 7'\n",
@@ -45,7 +47,7 @@ test('FailureAction=exit: the failed service\'s exit status ends unitd after an 
 });
 
 test('SuccessAction=exit: a clean end exits 0 after the other units stopped', async () => {
-  const marker = `unitd-pid1-success-${process.pid}`;
+  const marker = `${M}-success`;
   const d = await startDaemon({
     'bystander.service': bystander(marker),
     'job.service': '[Unit]\nSuccessAction=exit\n[Service]\nType=oneshot\nExecStart=/bin/true\n',
@@ -63,7 +65,7 @@ test('SuccessAction=exit: a clean end exits 0 after the other units stopped', as
 });
 
 test('FailureAction=exit-force: no stop jobs run, every process is killed, the status still propagates', async () => {
-  const marker = `unitd-pid1-force-${process.pid}`;
+  const marker = `${M}-force`;
   const d = await startDaemon({
     'bystander.service': bystander(marker),
     'crit.service': "[Unit]\nFailureAction=exit-force\n[Service]\nExecStart=/bin/sh -c 'sleep 1; exit 9'\n",
@@ -81,7 +83,7 @@ test('FailureAction=exit-force: no stop jobs run, every process is killed, the s
 });
 
 test('SIGRTMIN+3 (halt) stops every unit in order and exits 0', async () => {
-  const marker = `unitd-pid1-halt-${process.pid}`;
+  const marker = `${M}-halt`;
   const d = await startDaemon({ 'bystander.service': bystander(marker) });
   const dir = d.dir;
   try {
@@ -96,7 +98,7 @@ test('SIGRTMIN+3 (halt) stops every unit in order and exits 0', async () => {
 });
 
 test('a harsher request escalates a running shutdown: SIGRTMIN+14 during a stuck ExecStop= ends it at once', async () => {
-  const marker = `unitd-pid1-escalate-${process.pid}`;
+  const marker = `${M}-escalate`;
   const d = await startDaemon({ 'stuck.service': `[Service]\nExecStart=/bin/sh -c 'sleep 3600; : ${marker}'\nExecStop=/bin/sh -c 'sleep 3600; : ${marker}'\nTimeoutStopSec=300\n` });
   const dir = d.dir;
   try {
@@ -159,7 +161,7 @@ test('as PID 1 of a PID namespace: orphans of a double-forking service are reape
   const probe = spawn('unshare', ['--pid', '--fork', '--mount-proc', 'true'], { stdio: 'ignore' });
   const probeCode = await new Promise<number | null>((res) => { probe.once('error', () => res(-1)); probe.once('exit', res); });
   if (probeCode !== 0) { t.skip('unshare --pid needs root (CAP_SYS_ADMIN)'); return; }
-  const marker = `unitd-pid1-ns-${process.pid}`;
+  const marker = `${M}-ns`;
   const dir = mkdtempSync(join(tmpdir(), 'unitd-e2e-ns-'));
   const units = join(dir, 'units');
   mkdirSync(units);
@@ -204,7 +206,7 @@ ExecStopPost=/bin/sh -c 'echo stopped > ${dir}/stopped'
 
 test('--http: healthz follows the system state and metrics show a service\'s processes and restarts', async () => {
   const d = await startDaemon({
-    'busy.service': "[Service]\nExecStart=/bin/sh -c 'sleep 3600'\n",
+    'busy.service': `[Service]\nExecStart=/bin/sh -c 'sleep 3600; : ${M}-busy'\n`,
     'flaky.service': "[Service]\nExecStart=/bin/sh -c 'exit 1'\nRestart=on-failure\nRestartSec=0.2\nStartLimitBurst=3\n",
   }, ['--http', '127.0.0.1:0']);
   try {
@@ -230,4 +232,8 @@ test('--http: healthz follows the system state and metrics show a service\'s pro
   } finally {
     assert.equal(await d.stop(), 0);
   }
+});
+
+test('after all of it: no live process of the suite is left', async () => {
+  assert.ok(await waitFor(() => processesWith(M).length === 0), `left behind: ${processesWith(M).join(' ')}`);
 });
