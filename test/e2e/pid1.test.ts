@@ -191,6 +191,9 @@ ExecStopPost=/bin/sh -c 'echo stopped > ${dir}/stopped'
     await new Promise((r) => setTimeout(r, 1500));
     const stillThere = zombiesOf(unitd).filter((z) => lingering.includes(z));
     assert.deepEqual(stillThere, [], `zombies that were not reaped: ${stillThere}`);
+    // As PID 1 the kernel delivers only signals with a handler: the real-time ones have one too.
+    process.kill(unitd, SIGRTMIN + 22);
+    assert.ok(await waitFor(() => out.includes('log level debug')), 'SIGRTMIN+22 reached PID 1');
     process.kill(unitd, 'SIGTERM');
     let timer: NodeJS.Timeout | undefined;
     const code = await Promise.race([exited, new Promise<'timeout'>((r) => { timer = setTimeout(() => r('timeout'), 30_000); })]);
