@@ -124,3 +124,9 @@ test('JobTimeoutAction= runs when a job times out, without an exit status', () =
   assert.deepEqual(exits(sim).map((e) => [e.mode, e.status, e.reason]), [['force', 0, 'job timed out']]);
   assert.equal(sim.prop('slow.service', 'JobTimeoutAction'), 'poweroff-force');
 });
+
+// Checked against systemd 252: the manager exited 203.
+test('a main process that cannot be executed hands on 203/EXEC, as systemd\'s forked child does', () => {
+  const sim = runOne('ExecStart=/missing/app', 'FailureAction=exit');
+  assert.deepEqual(exits(sim).map((e) => e.status), [203]);
+});

@@ -99,7 +99,7 @@ export const serviceType: UnitTypeOps<ServiceRuntime> = {
     if (r.state === 'failed') setState(svc(ctx, unit, r), 'dead');
   },
   isRestartPending: (r) => r.state === 'auto-restart',
-  exitStatus: (r) => (r.mainExec.pid === 0 || r.mainExec.code === null ? null : r.mainExec.code === 'exited' ? r.mainExec.status : 255),
+  exitStatus: (r) => (r.mainExec.code === null ? null : r.mainExec.code === 'exited' ? r.mainExec.status : 255),
   properties: (unit, r) => serviceProperties(configOf(unit), r),
   status: (unit, r) => serviceStatus(configOf(unit), r),
 };
