@@ -130,3 +130,9 @@ test('a main process that cannot be executed hands on 203/EXEC, as systemd\'s fo
   const sim = runOne('ExecStart=/missing/app', 'FailureAction=exit');
   assert.deepEqual(exits(sim).map((e) => e.status), [203]);
 });
+
+// Checked against systemd 252: the manager exited 3.
+test('SuccessAction=exit after a SuccessExitStatus= exit hands that status on', () => {
+  const sim = runOne('ExecStart=/sim/run exit=0.3 status=3\nSuccessExitStatus=3', 'SuccessAction=exit');
+  assert.deepEqual(exits(sim).map((e) => [e.reason, e.status]), [['unit crit.service succeeded', 3]]);
+});
