@@ -5,6 +5,7 @@ import type { EngineState } from './engine-state.ts';
 import { enqueueInternal } from './enqueue.ts';
 import type { ShutdownMode } from './events.ts';
 import { isInactiveOrFailed } from './states.ts';
+import type { ActiveState } from './types.ts';
 import type { EmergencyAction } from './unit-file/config.ts';
 import type { Unit } from './unit.ts';
 
@@ -74,7 +75,7 @@ export function actionExitStatus(u: Unit, which: 'success' | 'failure'): number 
 }
 
 /** unit_notify(): FailureAction= on entering failed, SuccessAction= on a clean stop from an up state. */
-export function unitStateActions(s: EngineState, u: Unit, os: Unit['activeState'], ns: Unit['activeState']): void {
+export function unitStateActions(s: EngineState, u: Unit, os: ActiveState, ns: ActiveState): void {
   const { failureAction, successAction } = u.config.settings;
   if (os !== 'failed' && ns === 'failed') {
     emergencyAction(s, failureAction, { status: actionExitStatus(u, 'failure'), reason: `unit ${u.id} failed`, warn: false });
