@@ -108,6 +108,14 @@ export class Journal implements OutputSink {
     };
   }
 
+  /** Closes the open files; the next line of each unit opens its file again (SIGUSR1, logrotate). */
+  reopen(): void {
+    for (const f of this.files.values()) {
+      try { closeSync(f.fd); } catch { /* already closed */ }
+    }
+    this.files.clear();
+  }
+
   close(): void {
     for (const f of this.files.values()) {
       try { closeSync(f.fd); } catch { /* already closed */ }

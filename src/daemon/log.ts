@@ -22,14 +22,18 @@ export interface DaemonLog {
   flush(): void;
   /** The child logger of one unit (cached: bindings are serialised once). */
   unit(unit: string): Logger;
+  /** With a log file: close and reopen it (logrotate's move); on stdout nothing to do. */
+  reopen(): void;
+  /** Sets the level of this log and of every unit's child (null: back to the configured level). */
+  setLevel(level: LogLevelName | null): void;
 }
 
-export function createLog(options: { level: LogLevelName; pretty?: boolean; fd?: number; destination?: pino.DestinationStream }): DaemonLog {
+export function createLog(options: { level: LogLevelName; pretty?: boolean; fd?: number; file?: string; destination?: pino.DestinationStream }): DaemonLog {
   const fd = options.fd ?? 1;
-  const usePretty = options.pretty ?? (fd === 1 && process.stdout.isTTY === true);
+  const usePretty = options.file === undefined && (options.pretty ?? (fd === 1 && process.stdout.isTTY === true));
   const dest = options.destination ?? (usePretty
     ? pretty({ sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: fd })
-    : pino.destination({ dest: fd, sync: false, minLength: 0 }));
+    : pino.destination({ dest: options.file ?? fd, sync: false, minLength: 0, ...(options.file !== undefined ? { mkdir: true } : {}) }));
   const log = pino({ level: LEVELS[options.level], base: { pid: process.pid } }, dest);
   const units = new Map<string, Logger>();
   return {
@@ -40,6 +44,13 @@ export function createLog(options: { level: LogLevelName; pretty?: boolean; fd?:
       } catch {
         // Nothing buffered yet, or the reader is gone: there is nobody left to tell.
       }
+    },
+    reopen() {
+      if (options.file !== undefined && 'reopen' in dest && typeof dest.reopen === 'function') dest.reopen();
+    },
+    setLevel(level) {
+      log.level = LEVELS[level ?? options.level];
+      for (const child of units.values()) child.level = log.level;
     },
     unit(unit) {
       let child = units.get(unit);
@@ -79,7 +90,7 @@ export function logEngineEvent(dl: DaemonLog, event: EngineEvent): void {
       dl.log.debug('Idle: no jobs left');
       return;
     case 'ExitRequested':
-      dl.log.info({ status: event.status, force: event.force }, `Exit requested with status ${event.status}`);
+      dl.log.info({ status: event.status, mode: event.mode }, `Exit requested (${event.mode}): ${event.reason}`);
       return;
     case 'UnitFilesChanged':
       if (event.report) dl.log.info({ report: event.report }, `Unit files changed on disk, reloaded: ${reloadSummary(event.report)}`);

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { EngineEvent } from '../engine/events.ts';
+import type { EngineEvent, ShutdownMode } from '../engine/events.ts';
 import { Manager } from '../engine/manager.ts';
 import type { ManagerApi } from '../engine/manager-api.ts';
 import type { HostInfo, Ports } from '../engine/ports.ts';
@@ -14,15 +14,18 @@ import type { LogEntry } from '../engine/api.ts';
 import { createClock, NodeTimerService, watchClockJumps } from './clock.ts';
 import { createFileSystem, createHostInfo } from './fs.ts';
 import { createLog, isLogLevel, logEngineEvent, type DaemonLog, type LogLevelName } from './log.ts';
+import { HttpEndpoint, parseHttpAddress, type HttpAddress } from './http.ts';
 import { defaultStateDir, Journal } from './journal.ts';
 import { fileTimerStamps } from './timer-stamps.ts';
 import { intlTimeZones } from './time-zones.ts';
 import { Loop } from './loop.ts';
+import { JobCounters, managerSnapshot, renderMetrics, unitUsage } from './metrics.ts';
 import { cloexecInheritedFds } from './native.ts';
 import { NotifyReceiver } from './notify.ts';
 import { NodeProcessDriver, notifyDirFor } from './process-driver.ts';
 import { Reaper } from './reaper.ts';
 import { RpcServer, signalForEvent } from './rpc-server.ts';
+import { SHUTDOWN_RANK, terminateAll } from './shutdown.ts';
 import { installSignalHandlers } from './signals.ts';
 import { systemStateSignal } from './system-state-signal.ts';
 import { UnitFileWatcher } from './unit-files.ts';
@@ -37,10 +40,13 @@ const SHUTDOWN_BOUND_MS = 90_000;
 
 const USAGE = `Usage: unitd [--unit-path DIR[:DIR...]] [--socket PATH] [--no-watch] [--log-level LEVEL]
              [--auto-reload] [--auto-restart-changed]
-             [--state-dir DIR] [--no-forward-output]
+             [--state-dir DIR] [--no-forward-output] [--log-file PATH] [--http [HOST:]PORT]
 Serves JSON-RPC 2.0 on a Unix socket and runs the units found in the search path.
 Service output is kept in DIR/journal (default /var/lib/unitd as root, else
-$XDG_STATE_HOME/unitd) and also copied to this log unless --no-forward-output.`;
+$XDG_STATE_HOME/unitd) and also copied to this log unless --no-forward-output.
+The log goes to stdout, or to PATH with --log-file (reopened on SIGUSR1).
+--http serves /healthz, /readyz, /livez and /metrics (Prometheus) on 127.0.0.1:PORT,
+or on HOST when given.`;
 
 export interface DaemonConfig {
   readonly unitPath: readonly string[];
@@ -53,6 +59,10 @@ export interface DaemonConfig {
   readonly stateDir?: string;
   /** Copy service output lines into the daemon's own log (default true: container logs show them). */
   readonly forwardOutput?: boolean;
+  /** --log-file: the daemon's log goes there instead of stdout. */
+  readonly logFile?: string;
+  /** --http: where /healthz, /readyz and /metrics are served (off when absent). */
+  readonly http?: HttpAddress;
 }
 
 export function defaultSocket(uid: number, env: NodeJS.ProcessEnv): string {
@@ -71,7 +81,7 @@ export function parseFlags(argv: readonly string[], uid: number, env: NodeJS.Pro
         'unit-path': { type: 'string' }, socket: { type: 'string' }, 'no-watch': { type: 'boolean' },
         'state-dir': { type: 'string' }, 'no-forward-output': { type: 'boolean' },
         'auto-reload': { type: 'boolean' }, 'auto-restart-changed': { type: 'boolean' },
-        'log-level': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'log-level': { type: 'string' }, 'log-file': { type: 'string' }, http: { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (err) {
@@ -80,6 +90,8 @@ export function parseFlags(argv: readonly string[], uid: number, env: NodeJS.Pro
   if (values.help) return { help: true };
   const level = values['log-level'] ?? 'info';
   if (!isLogLevel(level)) return { error: `unknown log level: ${level}` };
+  const http = values.http === undefined ? undefined : parseHttpAddress(values.http);
+  if (http && 'error' in http) return http;
   // Relative directories are taken from the working directory at start-up (unit files and
   // their symlinks are resolved against absolute paths from then on).
   const given = values['unit-path'] === undefined ? [...DEFAULT_UNIT_PATH] : values['unit-path'].split(':').filter((d) => d !== '').map((d) => resolvePath(d));
@@ -88,6 +100,8 @@ export function parseFlags(argv: readonly string[], uid: number, env: NodeJS.Pro
     unitPath, socket: values.socket ?? defaultSocket(uid, env), watch: !values['no-watch'], logLevel: level,
     ...(values['state-dir'] !== undefined ? { stateDir: values['state-dir'] } : {}),
     ...(values['no-forward-output'] ? { forwardOutput: false } : {}),
+    ...(values['log-file'] !== undefined ? { logFile: resolvePath(values['log-file']) } : {}),
+    ...(http ? { http } : {}),
     ...(values['auto-reload'] || values['auto-restart-changed']
       ? { reloadPolicy: { autoReload: true, autoRestartChanged: values['auto-restart-changed'] === true } } : {}),
   };
@@ -99,7 +113,7 @@ export type ManagerFactory = (ports: Ports, options: { unitPath: readonly string
 const createManager: ManagerFactory = (ports, options) => new Manager(ports, options);
 
 export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactory = createManager): Promise<void> {
-  const dl = createLog({ level: config.logLevel });
+  const dl = createLog({ level: config.logLevel, ...(config.logFile !== undefined ? { file: config.logFile } : {}) });
   const { log } = dl;
   process.title = 'unitd';
   process.on('uncaughtException', (err) => log.error({ err }, 'uncaught exception, continuing'));
@@ -123,15 +137,17 @@ export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactor
   let rpc: RpcServer | null = null;
   let onIdle: (() => void) | null = null;
   let pokeSystemState: (() => void) | null = null;
-  let shutdown: (status: number, why: string) => void = () => {};
+  let shutdown: (status: number | null, why: string, mode?: ShutdownMode) => void = () => {};
+  const jobCounters = new JobCounters();
   const emit = (event: EngineEvent): void => {
     logEngineEvent(dl, event);
+    jobCounters.observe(event);
     const signal = signalForEvent(event);
     if (signal) rpc?.broadcast(signal.name, signal.params);
     if (event.kind === 'UnitFilesChanged' && event.report) rpc?.broadcast('Reloaded', event.report);
     if (event.kind === 'Idle') onIdle?.();
     pokeSystemState?.();
-    if (event.kind === 'ExitRequested') setImmediate(() => shutdown(event.status, 'exit requested by a unit'));
+    if (event.kind === 'ExitRequested') setImmediate(() => shutdown(event.status, event.reason, event.mode));
   };
 
   const clock = createClock();
@@ -172,54 +188,92 @@ export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactor
       reloaded: (report) => rpc?.broadcast('Reloaded', report),
     },
   });
+  const http = config.http ? new HttpEndpoint(config.http, {
+    systemState: () => theLoop.call(() => manager.systemState().state),
+    metrics: async () => {
+      const m = await theLoop.call(() => managerSnapshot(manager));
+      const groups = new Map(m.units.map((u) => [u.id, processes.groupsOfUnit(u.id)] as const));
+      return renderMetrics(m, jobCounters, unitUsage(groups));
+    },
+  }, (err) => log.warn({ err }, 'http endpoint error, ignoring')) : null;
   const watcher = config.watch
     ? new UnitFileWatcher({ dirs: config.unitPath, push, onError: (err) => log.warn({ err }, 'unit file watcher error, ignoring') })
     : null;
 
-  let stopping = false;
-  shutdown = (status, why) => {
-    if (stopping) { log.info(`${why}: already shutting down`); return; }
-    stopping = true;
-    log.info({ status }, `${why}: stopping all units`);
-    void stopAll(status);
+  let stopping: ShutdownMode | null = null;
+  let exitStatus = 0;
+  // A harsher request cuts the current phase short: the wait for stop jobs, or the SIGTERM grace.
+  const leaveOrderly = new AbortController();
+  const leaveForce = new AbortController();
+  shutdown = (status, why, mode = 'orderly') => {
+    if (stopping !== null && SHUTDOWN_RANK[mode] <= SHUTDOWN_RANK[stopping]) { log.info(`${why}: already shutting down`); return; }
+    if (status !== null) exitStatus = status;
+    log.info({ status: exitStatus, mode }, `${why}: ${mode === 'orderly' ? 'stopping all units' : `${mode} shutdown, ending every process`}`);
+    const first = stopping === null;
+    stopping = mode;
+    if (first) void stopAll(mode);
+    else {
+      leaveOrderly.abort();
+      if (mode === 'immediate') leaveForce.abort();
+    }
   };
-  const stopAll = async (status: number): Promise<void> => {
+  const stopAll = async (mode: ShutdownMode): Promise<void> => {
+    if (mode === 'orderly') await stopUnits();
+    // Force and immediate end the engine's part at once: no restarts, no new jobs (as systemd's
+    // main loop ends on MANAGER_EXIT); what is left of the units' processes is killed below.
+    theLoop.stop();
+    stopClockWatch();
+    const killed = stopping === 'force'
+      ? await terminateAll(processes, { graceMs: SHUTDOWN_BOUND_MS, abort: leaveForce.signal })
+      : processes.killAll();
+    if (killed > 0) log.info({ groups: killed }, 'killed leftover process groups');
+    timers.cancelAll();
+    processes.close();
+    reaper?.stop();
+    notify.closeAll();
+    journal?.close();
+    await Promise.allSettled([watcher?.close(), rpc?.close(), http?.close()]);
+    // Only now: a signal during the closing above must not find the default (fatal) disposition.
+    removeSignals();
+    log.info({ status: exitStatus }, 'unitd exits');
+    dl.flush();
+    process.exit(exitStatus);
+  };
+  /** Stop jobs for every unit; wait until the engine is idle, the bound passes, or a harsher request. */
+  const stopUnits = async (): Promise<void> => {
     const idle = new Promise<'idle'>((resolve) => { onIdle = () => resolve('idle'); });
+    const harsher = new Promise<'escalated'>((resolve) => leaveOrderly.signal.addEventListener('abort', () => resolve('escalated')));
     let bound: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => { bound = setTimeout(() => resolve('timeout'), SHUTDOWN_BOUND_MS); });
     try {
       const already = await theLoop.call(() => { manager.beginShutdown(); return manager.isIdle(); });
-      const how = already ? 'idle' : await Promise.race([idle, timeout]);
+      const how = already ? 'idle' : await Promise.race([idle, timeout, harsher]);
       if (how === 'timeout') log.warn('units did not stop in time; killing what is left');
     } catch (err) {
       log.error({ err }, 'shutdown failed; killing what is left');
     }
     clearTimeout(bound);
-    const killed = processes.killAll();
-    if (killed > 0) log.info({ groups: killed }, 'killed leftover process groups');
-    theLoop.stop();
-    stopClockWatch();
-    timers.cancelAll();
-    processes.close();
-    reaper?.stop();
-    removeSignals();
-    notify.closeAll();
-    journal?.close();
-    await Promise.allSettled([watcher?.close(), rpc?.close()]);
-    log.info({ status }, 'unitd exits');
-    dl.flush();
-    process.exit(status);
   };
   const removeSignals = installSignalHandlers({
-    shutdown: (signal) => shutdown(0, `${signal} received`),
+    shutdown: (signal, kind, mode) => shutdown(kind === 'exit' ? null : 0, `${signal} received (${kind})`, mode),
     reload: () => { log.info('SIGHUP received: reloading'); reload(); },
-  });
+    reopenLogs: () => { dl.reopen(); journal?.reopen(); log.info('SIGUSR1 received: log files reopened'); },
+    dumpState: () => {
+      theLoop.call(() => ({ state: manager.systemState(), units: manager.listUnits({ all: false }), jobs: manager.listJobs() })).then(
+        (dump) => log.info(dump, 'SIGUSR2 received: manager state'),
+        (err: unknown) => log.error({ err }, 'state dump failed'),
+      );
+    },
+    logLevel: (level) => { dl.setLevel(level); log.info(`log level ${level ?? config.logLevel}`); },
+  }, (err) => log.warn({ err }, 'cannot watch real-time signals (SIGRTMIN+n); only the named signals work'));
 
   try {
     await watcher?.start();
     await rpc.listen();
+    const served = await http?.listen();
+    if (served) log.info({ http: served }, `serving /healthz, /readyz, /livez and /metrics on ${served.host}:${served.port}`);
   } catch (err) {
-    log.fatal({ err }, `cannot serve on ${config.socket}`);
+    log.fatal({ err }, `cannot serve on ${config.socket}${config.http ? ` or ${config.http.host}:${config.http.port}` : ''}`);
     dl.flush();
     process.exit(1);
   }

@@ -3,6 +3,9 @@
 import type { ReloadReport } from './api.ts';
 import type { ActiveState, InstallableJobType, JobId, JobResult, JobState, UnitName } from './types.ts';
 
+/** orderly: stop jobs for every unit first; force: no stop jobs, every process is killed; immediate: SIGKILL now. */
+export type ShutdownMode = 'orderly' | 'force' | 'immediate';
+
 /** Who asked for a job: a client request, or a unit whose job or state change pulled it in. */
 export type JobOrigin =
   | { readonly kind: 'client'; readonly client: string; readonly pid: number | null; readonly request: string; readonly mode: string }
@@ -33,8 +36,11 @@ export type EngineEvent =
   | { readonly kind: 'Log'; readonly level: 'debug' | 'info' | 'notice' | 'warning' | 'error'; readonly unit: UnitName | null; readonly message: string }
   /** Every job is done and no unit is changing: the daemon may exit after a shutdown. */
   | { readonly kind: 'Idle' }
-  /** SuccessAction=/FailureAction=/exit requested the manager to end with this status. */
-  | { readonly kind: 'ExitRequested'; readonly status: number; readonly force: boolean }
+  /**
+   * SuccessAction=/FailureAction=/StartLimitAction= asked the manager to end: how, and with which
+   * status (null: keep the manager's current one).
+   */
+  | { readonly kind: 'ExitRequested'; readonly status: number | null; readonly mode: ShutdownMode; readonly reason: string }
   /** Unit files changed on disk (watcher): which loaded units are stale, and the reload report if one ran. */
   | { readonly kind: 'UnitFilesChanged'; readonly changed: readonly UnitName[]; readonly report: ReloadReport | null }
   /** A daemon-reload finished (client, SIGHUP or automatic): what changed. */

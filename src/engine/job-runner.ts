@@ -15,6 +15,7 @@ import { unitReload, unitStart, unitStop, type OpResult } from './unit-ops.ts';
 import { logJobDone, startOnFailure } from './unit-notify.ts';
 import { submitChecks } from './checks.ts';
 import { formatTimespan } from './time.ts';
+import { emergencyAction } from './emergency-action.ts';
 
 export interface InstallOptions {
   readonly irreversible: boolean;
@@ -87,6 +88,7 @@ export function timeOutJob(s: EngineState, job: Job): void {
   const span = formatTimespan(setting === 'JobTimeoutSec' ? job.unit.config.settings.jobTimeoutUsec : job.unit.config.settings.jobRunningTimeoutUsec);
   s.ports.events.emit({ kind: 'Log', level: 'warning', unit: job.unit.id, message: `Job ${job.unit.id}/${job.type} timed out.` });
   finishJob(s, job, 'timeout', { recursive: true, cause: { kind: 'timeout', unit: job.unit.id, text: `timed out after ${span} (${setting}=${span})` } });
+  emergencyAction(s, job.unit.config.settings.jobTimeoutAction, { status: null, reason: 'job timed out', warn: true });
 }
 
 export function isRunnable(s: EngineState, job: Job): boolean {

@@ -8,6 +8,7 @@ import type { DependencyNode, EnqueueResult, JobDetails, JobSummary, ReloadRepor
 import { checksRetryDue, runChecks } from './checks.ts';
 import { DependencyGraph } from './deps.ts';
 import { dependencyTree } from './dependency-tree.ts';
+import { beginShutdown } from './emergency-action.ts';
 import type { EngineState } from './engine-state.ts';
 import { enqueueInternal, enqueueJob } from './enqueue.ts';
 import { fail, ok, type Result } from './errors.ts';
@@ -278,12 +279,7 @@ export class Manager implements ManagerApi {
   }
 
   beginShutdown(): void {
-    const s = this.s;
-    s.shuttingDown = true;
-    for (const u of this.uniqueUnits()) {
-      if (isInactiveOrFailed(u.activeState) && !u.job) continue;
-      enqueueInternal(s, 'stop', u, 'replace-irreversibly', { kind: 'internal', reason: 'manager shutdown' });
-    }
+    beginShutdown(this.s);
     this.settle();
   }
 

@@ -47,7 +47,7 @@ export function unitProperties(s: EngineState, u: Unit): [string, string][] {
     ['OnFailureJobMode', st.onFailureJobMode], ['IgnoreOnIsolate', yesNo(st.ignoreOnIsolate)],
     ['NeedDaemonReload', yesNo(needsDaemonReload(s, u))], ['Markers', ''],
     ['JobTimeoutUSec', formatTimespan(st.jobTimeoutUsec)], ['JobRunningTimeoutUSec', formatTimespan(st.jobRunningTimeoutUsec)],
-    ['JobTimeoutAction', 'none'], ['JobTimeoutRebootArgument', ''],
+    ['JobTimeoutAction', st.jobTimeoutAction], ['JobTimeoutRebootArgument', ''],
     ['ConditionResult', yesNo(u.conditionResult)], ['AssertResult', yesNo(u.assertResult)],
     ...stampPair('ConditionTimestamp', u.conditionStamp), ...stampPair('AssertTimestamp', u.assertStamp),
     ['Conditions', ''], ['Asserts', ''],

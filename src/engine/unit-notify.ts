@@ -10,6 +10,7 @@ import type { StateChangeFlags } from './unit-types/index.ts';
 import { enqueueInternal } from './enqueue.ts';
 import { submitBound, submitUnneeded, submitUphold } from './checks.ts';
 import { notifyTriggeredBy } from './triggers.ts';
+import { unitStateActions } from './emergency-action.ts';
 
 export function unitNotify(s: EngineState, u: Unit, flags: StateChangeFlags): void {
   const os = u.lastActive;
@@ -24,6 +25,7 @@ export function unitNotify(s: EngineState, u: Unit, flags: StateChangeFlags): vo
   if (ns === 'failed' && os !== 'failed' && !flags.willAutoRestart) startOnFailure(s, u);
   if (ns === 'inactive' && !isInactiveOrFailed(os) && os !== 'maintenance' && !flags.willAutoRestart) startOnSuccess(s, u);
   if (os !== ns) s.ports.events.emit({ kind: 'UnitStateChanged', unit: u.id, oldState: os, activeState: ns, subState: u.subState });
+  unitStateActions(s, u, os, ns);
   if (isInactiveOrFailed(ns)) {
     for (const b of s.graph.withAtom(u.id, 'unneeded-check-target')) submitUnneeded(s, s.units.get(b));
     for (const b of s.graph.withAtom(u.id, 'bound-check-target')) submitBound(s, s.units.get(b));

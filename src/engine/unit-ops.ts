@@ -2,6 +2,7 @@
 // asserts, BindsTo=+After= partners and the start rate limit, before the unit type acts.
 import { evaluateConditions } from './conditions.ts';
 import type { EngineState } from './engine-state.ts';
+import { emergencyAction } from './emergency-action.ts';
 import { isActiveOrReloading, isInactiveOrFailed } from './states.ts';
 import type { Unit } from './unit.ts';
 import { unitContext } from './unit-context.ts';
@@ -42,6 +43,8 @@ export function unitStart(s: EngineState, u: Unit): OpResult {
   if (u.ops.hasStartLimit && !takeStartToken(s, u)) {
     log(s, u, 'warning', 'Start request repeated too quickly.');
     u.startLimitHit = true;
+    // unit_test_start_limit(): the action runs before the unit enters failed, with no exit status.
+    emergencyAction(s, u.config.settings.startLimitAction, { status: null, reason: `unit ${u.id} failed`, warn: true });
     u.ops.startLimitHit(unitContext(s), u, u.runtime);
     return 'error';
   }

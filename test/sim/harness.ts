@@ -355,7 +355,7 @@ function describeEvent(e: EngineEvent): string {
     case 'UnitStateChanged': return `UnitStateChanged ${e.unit} ${e.oldState} -> ${e.activeState}/${e.subState}`;
     case 'Log': return `Log ${e.level} ${e.unit ?? '-'}: ${e.message}`;
     case 'Idle': return 'Idle';
-    case 'ExitRequested': return `ExitRequested ${e.status}`;
+    case 'ExitRequested': return `ExitRequested ${e.mode} ${e.status ?? '-'}`;
     case 'UnitFilesChanged': return `UnitFilesChanged ${e.changed.join(' ')}${e.report ? ' (reloaded)' : ''}`;
     case 'Reloaded': return `Reloaded +${e.report.added.length} -${e.report.removed.length} ~${e.report.changed.length}`;
   }

@@ -28,6 +28,7 @@ export function buildSettings(s: SettingStore, id: UnitName): UnitSettings {
     onSuccessJobMode: s.scalar<JobMode>('OnSuccessJobMode', 'fail'),
     jobTimeoutUsec: s.scalar('JobTimeoutSec', INFINITY),
     jobRunningTimeoutUsec: s.scalar('JobRunningTimeoutSec', INFINITY),
+    jobTimeoutAction: s.scalar<EmergencyAction>('JobTimeoutAction', 'none'),
     startLimitIntervalUsec: s.scalar('StartLimitIntervalSec', 10 * USEC_PER_SEC),
     startLimitBurst: s.scalar('StartLimitBurst', 5),
     startLimitAction: s.scalar<EmergencyAction>('StartLimitAction', 'none'),

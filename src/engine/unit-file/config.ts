@@ -1,6 +1,7 @@
 // The typed configuration of one unit, as the loader produces it from fragment + drop-ins.
 // Pure data: the manager and the unit types read it; nothing here touches files.
 import type { JobMode, LoadState, UnitName, UnitType, Usec } from '../types.ts';
+import type { EMERGENCY_ACTIONS } from './values.ts';
 
 /** Dependency keys as written in unit files (inverse kinds are derived by deps.ts). */
 export const DECLARED_DEP_KINDS = [
@@ -43,7 +44,7 @@ export type RestartPolicy = 'no' | 'on-success' | 'on-failure' | 'on-abnormal' |
 export type NotifyAccess = 'none' | 'main' | 'exec' | 'all';
 export type KillMode = 'control-group' | 'mixed' | 'process' | 'none';
 export type TimeoutFailureMode = 'terminate' | 'abort' | 'kill';
-export type EmergencyAction = 'none' | 'exit' | 'exit-force' | 'poweroff' | 'poweroff-force' | 'halt' | 'halt-force' | 'reboot' | 'reboot-force';
+export type EmergencyAction = (typeof EMERGENCY_ACTIONS)[number];
 
 export interface KillConfig {
   readonly killMode: KillMode;
@@ -166,6 +167,7 @@ export interface UnitSettings {
   readonly onSuccessJobMode: JobMode;
   readonly jobTimeoutUsec: Usec;
   readonly jobRunningTimeoutUsec: Usec;
+  readonly jobTimeoutAction: EmergencyAction;
   readonly startLimitIntervalUsec: Usec;
   readonly startLimitBurst: number;
   readonly startLimitAction: EmergencyAction;

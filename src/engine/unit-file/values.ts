@@ -44,9 +44,12 @@ export const oneOf = (values: readonly string[], what: string): Parser => (v) =>
 
 export const jobMode: Parser = oneOf(JOB_MODES, 'job mode');
 
-export const EMERGENCY_ACTIONS = ['none', 'exit', 'exit-force', 'poweroff', 'poweroff-force', 'poweroff-immediate', 'halt', 'halt-force',
-  'halt-immediate', 'reboot', 'reboot-force', 'reboot-immediate', 'kexec', 'kexec-force', 'soft-reboot', 'soft-reboot-force'] as const;
-export const emergencyAction: Parser = oneOf(EMERGENCY_ACTIONS, 'failure action specifier');
+/** systemd 252's action words (emergency-action.c); halt, kexec and soft-reboot came later and are refused. */
+export const EMERGENCY_ACTIONS = ['none', 'reboot', 'reboot-force', 'reboot-immediate', 'poweroff', 'poweroff-force', 'poweroff-immediate',
+  'exit', 'exit-force'] as const;
+/** config_parse_emergency_action's words for an unknown action. */
+export const emergencyAction: Parser = (v, ctx) =>
+  (EMERGENCY_ACTIONS as readonly string[]).includes(v) ? good(v) : bad(`Failed to parse ${ctx.key}=, ignoring: ${v}`);
 
 /** Time spans; `style` picks systemd's message, `zeroIsInfinity` is for the Timeout…= keys. */
 export const timespan = (style: 'param' | 'sec' | 'timer', options: { zeroIsInfinity?: boolean } = {}): Parser => (v, ctx) => {
@@ -68,8 +71,10 @@ export const signal: Parser = (v) => {
 /** 0…255, empty = unset (…ActionExitStatus=). */
 export const exitStatus: Parser = (v) => {
   if (v === '') return good(null);
-  const n = /^\d+$/.test(v) ? Number(v) : -1;
-  return n >= 0 && n <= 255 ? good(n) : bad(`Failed to parse exit status, ignoring: ${v}`);
+  // config_parse_exit_status: safe_atou8's errno in the message (a minus sign is ERANGE too).
+  if (/^\+?\d+$/.test(v) && Number(v) <= 255) return good(Number(v));
+  const why = /^[-+]?\d+$/.test(v) ? 'Numerical result out of range' : 'Invalid argument';
+  return bad(`Failed to parse exit status '${v}', ignoring: ${why}`);
 };
 
 /** Reserved exit statuses by name (03 §3.3) plus BSD sysexits, for SuccessExitStatus= and friends. */

@@ -130,6 +130,11 @@ export interface UnitTypeOps<R> {
   properties(unit: UnitView, r: R): [string, string][];
   /** SERVICE_RESULT/EXIT_CODE/EXIT_STATUS as a unit triggered by this one sees them (MONITOR_*); services only. */
   monitorEnv?(r: R): Readonly<Record<string, string>>;
+  /**
+   * The exit status the unit's last run hands to exit/exit-force (unit.c unit_exit_status): the
+   * main process's status, 255 when a signal ended it, null when there is none or the type has none.
+   */
+  exitStatus(r: R): number | null;
   /** Main PID and the "Process:" lines for status; timers add their schedule. */
   status(unit: UnitView, r: R): { readonly mainPid: Pid; readonly execLines: readonly string[]; readonly result: string | null; readonly timer?: TimerStatus };
   /** The unit this one triggers changed state or finished a job (systemd's trigger_notify). */

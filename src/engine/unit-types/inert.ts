@@ -3,7 +3,7 @@
 import { ok } from '../errors.ts';
 import type { UnitTypeOps } from './index.ts';
 
-type Inert = 'startLimitHit' | 'processStarted' | 'processExited' | 'spawnFailed' | 'timerFired' | 'processesGone' | 'notify' | 'kill' | 'resetFailed' | 'isRestartPending' | 'status';
+type Inert = 'startLimitHit' | 'processStarted' | 'processExited' | 'spawnFailed' | 'timerFired' | 'processesGone' | 'notify' | 'kill' | 'resetFailed' | 'isRestartPending' | 'exitStatus' | 'status';
 
 export const INERT_OPS: Pick<UnitTypeOps<unknown>, Inert> = {
   startLimitHit: () => {},
@@ -16,5 +16,6 @@ export const INERT_OPS: Pick<UnitTypeOps<unknown>, Inert> = {
   kill: () => ok(0),
   resetFailed: () => {},
   isRestartPending: () => false,
+  exitStatus: () => null,
   status: () => ({ mainPid: 0, execLines: [], result: null }),
 };

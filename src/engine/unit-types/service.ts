@@ -100,6 +100,7 @@ export const serviceType: UnitTypeOps<ServiceRuntime> = {
     if (r.state === 'failed') setState(svc(ctx, unit, r), 'dead');
   },
   isRestartPending: (r) => r.state === 'auto-restart',
+  exitStatus: (r) => (r.mainExec.code === null ? null : r.mainExec.code === 'exited' ? r.mainExec.status : 255),
   properties: (unit, r) => serviceProperties(configOf(unit), r),
   status: (unit, r) => serviceStatus(configOf(unit), r),
   monitorEnv: (r) => ({ SERVICE_RESULT: r.result, ...exitEnv(r.mainExec.code, r.mainExec.status) }),

@@ -24,6 +24,16 @@ test('flags: --unit-path splits on colons and the built-in directory is always l
   assert.ok('error' in parseFlags(['--log-level', 'loud'], 0, {}));
 });
 
+test('flags: --http is off by default and loopback for a bare port; --log-file is made absolute', () => {
+  const off = parseFlags([], 0, {});
+  assert.ok(!('error' in off) && !('help' in off) && off.http === undefined && off.logFile === undefined);
+  const on = parseFlags(['--http', '9100', '--log-file', 'unitd.log'], 0, {});
+  assert.ok(!('error' in on) && !('help' in on));
+  assert.deepEqual(on.http, { host: '127.0.0.1', port: 9100 });
+  assert.equal(on.logFile, resolve('unitd.log'));
+  assert.ok('error' in parseFlags(['--http', 'example.com:80'], 0, {}));
+});
+
 test('socket default: /run/unitd as root, XDG_RUNTIME_DIR otherwise, UNITD_SOCKET overrides both', () => {
   assert.equal(defaultSocket(0, {}), '/run/unitd/unitd.sock');
   assert.equal(defaultSocket(1000, { XDG_RUNTIME_DIR: '/run/user/1000' }), '/run/user/1000/unitd/unitd.sock');

@@ -150,3 +150,13 @@ test('settings unitd accepts but ignores: one warning per file, at the first one
   assert.equal(bad.loadState, 'bad-setting');
   assert.deepEqual(msgs(bad), ['Executable path specifies a directory: /bin/', "Setting 'PrivateTmp=' is not supported by unitd in containers, ignoring."]);
 });
+
+test('action words: systemd 252 knows nine; later ones (halt) are refused and the setting stays none', () => {
+  // Messages as systemd-analyze verify (252) prints them.
+  const u = one('a.service', '[Unit]\nFailureAction=halt\nSuccessAction=exit-force\nSuccessActionExitStatus=300\nFailureActionExitStatus=abc\n[Service]\nExecStart=/bin/true\n');
+  assert.equal(u.loadState, 'loaded');
+  assert.equal(u.settings.failureAction, 'none');
+  assert.equal(u.settings.successAction, 'exit-force');
+  assert.deepEqual(msgs(u), ['Failed to parse FailureAction=, ignoring: halt', "Failed to parse exit status '300', ignoring: Numerical result out of range",
+    "Failed to parse exit status 'abc', ignoring: Invalid argument"]);
+});
