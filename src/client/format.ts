@@ -46,11 +46,17 @@ export function sortUnits(units: readonly UnitSummary[]): UnitSummary[] {
 }
 
 /** list-jobs (06 §8.3): ascending job id; `skipped` = some job was filtered out by a pattern. */
+// A start job held back by an Exclusive= group gets a cause line under its row (unitd extension).
 export function listJobsLines(jobs: readonly JobSummary[], o: { legend: boolean; skipped: boolean }): string[] {
   if (jobs.length === 0) return o.legend ? [`No jobs ${o.skipped ? 'listed' : 'running'}.`] : [];
-  const rows = [...jobs].sort((a, b) => a.id - b.id).map((j) => [String(j.id), j.unit, j.type, j.state]);
-  if (!o.legend) return table(rows);
-  return [...table([['JOB', 'UNIT', 'TYPE', 'STATE'], ...rows]), '', `${jobs.length} jobs listed.`];
+  const sorted = [...jobs].sort((a, b) => a.id - b.id);
+  const rows = sorted.map((j) => [String(j.id), j.unit, j.type, j.state]);
+  const withCauses = (lines: string[], first: number): string[] => lines.flatMap((line, i) => {
+    const why = i >= first ? sorted[i - first]?.waiting : undefined;
+    return why ? [line, `└─ waiting for ${why}`] : [line];
+  });
+  if (!o.legend) return withCauses(table(rows), 0);
+  return [...withCauses(table([['JOB', 'UNIT', 'TYPE', 'STATE'], ...rows]), 1), '', `${jobs.length} jobs listed.`];
 }
 
 const isFailedOrBroken = (u: UnitSummary): boolean => u.activeState === 'failed' || u.loadState !== 'loaded';
@@ -161,6 +167,7 @@ export function statusLines(s: UnitStatus, nowUsec: number, program: string, sty
   const since = s.stateSinceUsec > 0 ? ` since ${formatTimestamp(s.stateSinceUsec)}; ${formatAgo(nowUsec - s.stateSinceUsec)}` : '';
   lines.push(`     Active: ${paintActive(style, s.activeState, `${s.activeState}${sub}${result}`)}${since}`);
   lines.push(...triggerLines(s, nowUsec, style));
+  if (s.exclusive) lines.push(`  Exclusive: ${s.exclusive}`);
   for (const l of s.execLines) lines.push(`    ${l}`);
   if (s.mainPid > 0) {
     const main = s.processes.find((p) => p.pid === s.mainPid);
