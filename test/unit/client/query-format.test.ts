@@ -61,6 +61,8 @@ test('list-units sorts by type then name; JSON uses systemctl\'s keys, job only 
   assert.deepEqual(withJob.map((r) => r.job), ['stop', '']);
   assert.deepEqual(listJobsJson([{ id: 9, unit: 'b.service', type: 'start', state: 'waiting' }, { id: 3, unit: 'a.service', type: 'stop', state: 'running' }]),
     [{ job: 3, unit: 'a.service', type: 'stop', state: 'running' }, { job: 9, unit: 'b.service', type: 'start', state: 'waiting' }]);
+  assert.deepEqual(listJobsJson([{ id: 9, unit: 'b.service', type: 'start', state: 'waiting', waiting: 'Exclusive=g held by a.service' }]),
+    [{ job: 9, unit: 'b.service', type: 'start', state: 'waiting', waiting: 'Exclusive=g held by a.service' }]);
   assert.deepEqual(showJson([['Id', 'a'], ['Job', '']], { properties: [], all: false }), { Id: 'a' });
   assert.deepEqual(showJson([['Id', 'a'], ['Job', '']], { properties: ['Job'], all: false }), { Job: '' });
 });
