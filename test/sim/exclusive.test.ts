@@ -4,6 +4,8 @@
 // ordering, isolate and daemon-reload each keep the promise.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Sim } from './harness.ts';
 import { jobOf, svc, U } from './story.ts';
 
@@ -258,4 +260,22 @@ test('an automatic restart queues like any start: a member that waited since bef
   jobOf(sim.enqueue('flappy.service', 'stop'));
   sim.runFor(1);
   assert.deepEqual(activations(sim), ['flappy.service', 'flappy.service', 'other.service', 'flappy.service']);
+});
+
+test('the mail-sync examples in etc/ load and share their group', () => {
+  const dir = join(import.meta.dirname, '../../etc');
+  const files = Object.fromEntries(['mail-full.service', 'mail-quick.service'].map((n) => [`${U}/${n}`, readFileSync(join(dir, n), 'utf8')]));
+  // Each sync takes 2 s here, whatever its shell command says.
+  const sim = new Sim({ files, programs: { '/bin/sh': () => ['exit=2'] } });
+  for (const n of ['mail-full.service', 'mail-quick.service']) {
+    assert.equal(sim.prop(n, 'LoadState'), 'loaded');
+    assert.equal(sim.prop(n, 'Exclusive'), 'mail');
+  }
+  jobOf(sim.enqueue('mail-full.service', 'start'));
+  sim.runFor(0);
+  const quick = jobOf(sim.enqueue('mail-quick.service', 'start'));
+  sim.runFor(1);
+  assert.equal(jobFor(sim, 'mail-quick.service')?.waiting, 'Exclusive=mail held by mail-full.service');
+  sim.runFor(4);
+  assert.equal(sim.jobResult(quick), 'done');
 });
