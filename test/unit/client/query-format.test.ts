@@ -91,4 +91,6 @@ test('terminal decisions: colours, pager, progress line', () => {
   assert.equal(progressLine([{ unit: 'a.service', type: 'start' }, { unit: 'b.service', type: 'stop' }], 61_000, 80),
     '2 jobs are running (a.service/start, b.service/stop) (1min 1s)');
   assert.ok(progressLine([{ unit: 'x'.repeat(100), type: 'start' }], 0, 40).length <= 40);
+  assert.equal(progressLine([{ unit: 'q.service', type: 'start', waiting: 'Exclusive=mail held by f.service' }], 2000, 120),
+    'A start job for q.service is waiting for Exclusive=mail held by f.service (2s)');
 });
