@@ -15,7 +15,7 @@ import { unitReload, unitStart, unitStop, type OpResult } from './unit-ops.ts';
 import { logJobDone, startOnFailure } from './unit-notify.ts';
 import { submitChecks } from './checks.ts';
 import { formatTimespan } from './time.ts';
-import { exclusiveAllows, exclusiveJobRemoved, fileExclusive } from './exclusive.ts';
+import { exclusiveAllows, exclusiveJobRemoved, exclusiveJobWait, fileExclusive } from './exclusive.ts';
 
 export interface InstallOptions {
   readonly irreversible: boolean;
@@ -82,7 +82,9 @@ export function timeOutJob(s: EngineState, job: Job): void {
   const setting = job.deadlineSetting ?? 'JobTimeoutSec';
   const span = formatTimespan(setting === 'JobTimeoutSec' ? job.unit.config.settings.jobTimeoutUsec : job.unit.config.settings.jobRunningTimeoutUsec);
   s.ports.events.emit({ kind: 'Log', level: 'warning', unit: job.unit.id, message: `Job ${job.unit.id}/${job.type} timed out.` });
-  finishJob(s, job, 'timeout', { recursive: true, cause: { kind: 'timeout', unit: job.unit.id, text: `timed out after ${span} (${setting}=${span})` } });
+  const waiting = exclusiveJobWait(s, job);
+  const text = `timed out after ${span} (${setting}=${span})${waiting ? ` while waiting for ${waiting}` : ''}`;
+  finishJob(s, job, 'timeout', { recursive: true, cause: { kind: 'timeout', unit: job.unit.id, text } });
 }
 
 /** Ordering first, then Exclusive= (exclusive.ts), which never makes a job wait on a waiting job. */

@@ -145,6 +145,9 @@ test('a waiting job can be canceled, and JobTimeoutSec= ends a job that waited t
   assert.equal(sim.jobResult(patient), 'canceled');
   sim.runFor(1.5);
   assert.equal(sim.jobResult(impatient), 'timeout');
+  const ended = sim.manager.getJob(impatient);
+  assert.ok(ended.ok);
+  assert.equal(ended.value.cause?.text, 'timed out after 2s (JobTimeoutSec=2s) while waiting for Exclusive=g held by holder.service');
   sim.runFor(20);
   assert.equal(spawns(sim, 'patient.service') + spawns(sim, 'impatient.service'), 0);
   assert.deepEqual(sim.manager.listJobs(), []);
