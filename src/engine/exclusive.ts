@@ -35,7 +35,7 @@ export interface ExclusiveState {
   readonly holders: Map<string, Set<Unit>>;
   /** Member → the groups it took when it left inactive; a daemon-reload changes them only at its next start. */
   readonly held: Map<Unit, readonly string[]>;
-  /** Group → start jobs of its members that reached the decision, by id (enqueue order). */
+  /** Group → jobs of its members that were looked at by the runnable check, by id (enqueue order). */
   readonly waiters: Map<string, Job[]>;
   /** Job → the groups it is filed under (its unit's groups when it was last decided). */
   readonly filed: Map<Job, readonly string[]>;
@@ -46,11 +46,13 @@ export const newExclusiveState = (): ExclusiveState => ({ holders: new Map(), he
 const groupsOf = (u: Unit): readonly string[] => u.config.settings.exclusive;
 
 /**
- * Files a start job of a member under its groups, in id order. Called before the ordering check,
- * so a later job sees an earlier one that is in the run queue even if ordering holds it back.
+ * Files a job of a member under its groups, in id order. Called before the ordering check, so a
+ * later job sees an earlier one that is in the run queue even if ordering holds it back. Jobs of
+ * every type are filed: a restart turns into a start and a merge can make any job a start, and
+ * they keep their place (only waiting start jobs count in the decision).
  */
 export function fileExclusive(s: EngineState, job: Job): void {
-  if (job.type !== 'start') return;
+  if (job.type === 'nop') return;
   const groups = groupsOf(job.unit);
   if (groups.length > 0 || s.exclusive.filed.has(job)) file(s, job, groups);
 }

@@ -11,15 +11,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { EngineEvent } from '../../src/engine/events.ts';
-import type { RequestType } from '../../src/engine/types.ts';
+import type { JobMode, RequestType } from '../../src/engine/types.ts';
 import { Sim } from '../sim/harness.ts';
 
 const U = '/etc/systemd/system';
 const KINDS = ['oneshot', 'remain', 'exiting', 'daemon'] as const;
 const REQUESTS: readonly RequestType[] = ['start', 'start', 'start', 'stop', 'restart'];
+const MODES: readonly JobMode[] = ['replace', 'replace', 'replace', 'fail', 'ignore-dependencies', 'isolate'];
 
 interface UnitSpec { kind: (typeof KINDS)[number]; groups: string[]; secs: number }
-interface World { units: UnitSpec[]; after: [number, number][]; steps: { unit: number; type: RequestType; wait: number }[] }
+interface World { units: UnitSpec[]; after: [number, number][]; wants: [number, number][]; steps: { unit: number; type: RequestType; mode: JobMode; wait: number }[] }
 
 const world: fc.Arbitrary<World> = fc.integer({ min: 2, max: 6 }).chain((n) => fc.record({
   units: fc.array(fc.record({
@@ -29,7 +30,11 @@ const world: fc.Arbitrary<World> = fc.integer({ min: 2, max: 6 }).chain((n) => f
   }), { minLength: n, maxLength: n }),
   // [i, j]: unit i is After= unit j, only for i > j, so the unit ordering is acyclic.
   after: fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)).filter(([i, j]) => i > j), { maxLength: n }),
-  steps: fc.array(fc.record({ unit: fc.nat(n - 1), type: fc.constantFrom(...REQUESTS), wait: fc.constantFrom(0, 0, 0.2, 1, 4) }), { minLength: 1, maxLength: 14 }),
+  // Wants= in any direction: transactions pull in starts of other members.
+  wants: fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)).filter(([i, j]) => i !== j), { maxLength: n }),
+  steps: fc.array(fc.record({
+    unit: fc.nat(n - 1), type: fc.constantFrom(...REQUESTS), mode: fc.constantFrom(...MODES), wait: fc.constantFrom(0, 0, 0.2, 1, 4),
+  }), { minLength: 1, maxLength: 14 }),
 }));
 
 const name = (i: number): string => `u${i}.service`;
@@ -38,14 +43,14 @@ const isDown = (state: string | undefined): boolean => state === undefined || st
 
 function unitFile(i: number, w: World): string {
   const u = w.units[i]!;
-  const after = w.after.filter(([a]) => a === i).map(([, b]) => `After=${name(b)}`);
+  const after = [...w.after.filter(([a]) => a === i).map(([, b]) => `After=${name(b)}`), ...w.wants.filter(([a]) => a === i).map(([, b]) => `Wants=${name(b)}`)];
   const exec = {
     oneshot: `Type=oneshot\nExecStart=/sim/run exit=${u.secs}`,
     remain: `Type=oneshot\nRemainAfterExit=yes\nExecStart=/sim/run exit=${u.secs}`,
     exiting: `ExecStart=/sim/run exit=${u.secs + 0.5}`,
     daemon: 'ExecStart=/sim/run',
   }[u.kind];
-  return `[Unit]\nStartLimitIntervalSec=0\n${u.groups.length > 0 ? `Exclusive=${u.groups.join(' ')}\n` : ''}${after.join('\n')}\n[Service]\n${exec}\n`;
+  return `[Unit]\nStartLimitIntervalSec=0\nAllowIsolate=yes\n${u.groups.length > 0 ? `Exclusive=${u.groups.join(' ')}\n` : ''}${after.join('\n')}\n[Service]\n${exec}\n`;
 }
 
 interface LiveJob { id: number; unit: number; type: string; state: string }
@@ -61,9 +66,10 @@ function check(w: World): void {
   const beforeOf = (i: number): number[] => w.after.filter(([, b]) => b === i).map(([a]) => a);
   const jobOfUnit = (i: number): LiveJob | undefined => [...jobs.values()].find((j) => j.unit === i && j.type !== 'nop');
   const heldByOther = (i: number): boolean => w.units.some((_, k) => k !== i && shares(i, k) && !isDown(states.get(k)));
-  const orderBlocked = (e: LiveJob): boolean =>
+  const ignoreOrder = new Set<number>();
+  const orderBlocked = (e: LiveJob): boolean => !ignoreOrder.has(e.id) && (
     afterOf(e.unit).some((k) => jobOfUnit(k) !== undefined)
-    || beforeOf(e.unit).some((k) => { const t = jobOfUnit(k)?.type; return t === 'stop' || t === 'restart'; });
+    || beforeOf(e.unit).some((k) => { const t = jobOfUnit(k)?.type; return t === 'stop' || t === 'restart'; }));
 
   const onEvent = (e: EngineEvent): void => {
     if (e.kind === 'UnitStateChanged') {
@@ -105,7 +111,8 @@ function check(w: World): void {
   const emit = sim.events.push.bind(sim.events);
   sim.events.push = (...es: EngineEvent[]): number => { for (const e of es) onEvent(e); return emit(...es); };
   for (const step of w.steps) {
-    sim.enqueue(name(step.unit), step.type);
+    const r = sim.enqueue(name(step.unit), step.type, step.mode);
+    if (r.ok && step.mode === 'ignore-dependencies') ignoreOrder.add(r.value.job);
     sim.runFor(step.wait);
   }
   sim.runFor(60);
