@@ -39,9 +39,11 @@ export interface ExclusiveState {
   readonly waiters: Map<string, Job[]>;
   /** Job → the groups it is filed under (its unit's groups when it was last decided). */
   readonly filed: Map<Job, readonly string[]>;
+  /** Jobs whose wait for a holder was logged, so it is logged once per job. */
+  readonly logged: Set<Job>;
 }
 
-export const newExclusiveState = (): ExclusiveState => ({ holders: new Map(), held: new Map(), waiters: new Map(), filed: new Map() });
+export const newExclusiveState = (): ExclusiveState => ({ holders: new Map(), held: new Map(), waiters: new Map(), filed: new Map(), logged: new Set() });
 
 const groupsOf = (u: Unit): readonly string[] => u.config.settings.exclusive;
 
@@ -62,7 +64,13 @@ export function exclusiveAllows(s: EngineState, job: Job): boolean {
   if (job.type !== 'start' || s.exclusive.held.has(job.unit)) return true;
   const groups = groupsOf(job.unit);
   if (groups.length === 0) return true;
-  if (groups.some((g) => otherHolders(s, g, job.unit).length > 0)) return false;
+  if (groups.some((g) => otherHolders(s, g, job.unit).length > 0)) {
+    if (!s.exclusive.logged.has(job)) {
+      s.exclusive.logged.add(job);
+      s.ports.events.emit({ kind: 'Log', level: 'info', unit: job.unit.id, message: `Job ${job.id} ${job.unit.id}/start waits for ${exclusiveWaitText(s, job.unit)}.` });
+    }
+    return false;
+  }
   const first = earlierInQueue(s, job, groups);
   if (!first) return true;
   // `first` is decided before this job comes round again.
@@ -116,6 +124,7 @@ function unfile(s: EngineState, job: Job, groups: readonly string[]): void {
 
 /** A job left its slot: it no longer waits anywhere. Nothing waits on a waiting job, so nobody is woken. */
 export function exclusiveJobRemoved(s: EngineState, job: Job): void {
+  s.exclusive.logged.delete(job);
   const groups = s.exclusive.filed.get(job);
   if (!groups) return;
   unfile(s, job, groups);

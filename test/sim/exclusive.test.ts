@@ -42,6 +42,8 @@ test('mail sync: the quick sync waits for the full sync, says why everywhere, th
   assert.equal(st('mail-quick.service'), 'mail (waiting behind mail-full.service)');
   assert.equal(st('mail-full.service'), 'mail (held by this unit)');
   assert.equal(sim.prop('mail-quick.service', 'Exclusive'), 'mail');
+  const logged = sim.events.filter((e) => e.kind === 'Log' && e.message.includes('waits for Exclusive='));
+  assert.deepEqual(logged.map((e) => e.kind === 'Log' && e.message), [`Job ${quick} mail-quick.service/start waits for Exclusive=mail held by mail-full.service.`]);
   sim.runFor(4.7);
   assert.equal(spawns(sim, 'mail-quick.service'), 0, 'still waiting just before the full sync ends');
   sim.runFor(0.2);
