@@ -193,8 +193,19 @@ export function exclusiveJobWait(s: EngineState, job: Job): string | null {
   return job.type === 'start' && job.state === 'waiting' ? exclusiveWaitText(s, job.unit) : null;
 }
 
+/** The optional fields of JobSummary/UnitStatus: present only when there is something to say. */
+export function exclusiveJobFields(s: EngineState, job: Job): { waiting?: string } {
+  const waiting = exclusiveJobWait(s, job);
+  return waiting === null ? {} : { waiting };
+}
+
+export function exclusiveStatusFields(s: EngineState, u: Unit): { exclusive?: string } {
+  const exclusive = exclusiveStatusText(s, u);
+  return exclusive === null ? {} : { exclusive };
+}
+
 /** status's line: "mail (held by mail-full.service), backup (free)"; null for a unit in no group. */
-export function exclusiveStatusText(s: EngineState, u: Unit): string | null {
+function exclusiveStatusText(s: EngineState, u: Unit): string | null {
   const held = s.exclusive.held.get(u);
   const groups = [...new Set([...groupsOf(u), ...(held ?? [])])];
   if (groups.length === 0) return null;

@@ -10,7 +10,7 @@ import { DependencyGraph } from './deps.ts';
 import { dependencyTree } from './dependency-tree.ts';
 import type { EngineState } from './engine-state.ts';
 import { enqueueInternal, enqueueJob } from './enqueue.ts';
-import { exclusiveJobWait, exclusiveReloaded, exclusiveStatusText, newExclusiveState } from './exclusive.ts';
+import { exclusiveJobFields, exclusiveReloaded, exclusiveStatusFields, newExclusiveState } from './exclusive.ts';
 import { fail, ok, type Result } from './errors.ts';
 import type { Input } from './inputs.ts';
 import { dispatchRunQueue, finishJob, timeOutJob } from './job-runner.ts';
@@ -159,12 +159,12 @@ export class Manager implements ManagerApi {
   }
 
   listJobs(): JobSummary[] {
-    return [...this.s.jobs.values()].sort((a, b) => a.id - b.id).map((j) => withWait(jobSummary(j), exclusiveJobWait(this.s, j)));
+    return [...this.s.jobs.values()].sort((a, b) => a.id - b.id).map((j) => ({ ...jobSummary(j), ...exclusiveJobFields(this.s, j) }));
   }
 
   getJob(id: JobId): Result<JobDetails> {
     const live = this.s.jobs.get(id);
-    if (live) return ok(withWait(jobDetails(live), exclusiveJobWait(this.s, live)));
+    if (live) return ok({ ...jobDetails(live), ...exclusiveJobFields(this.s, live) });
     const ended = this.s.ended.get(id);
     return ended ? ok(ended) : fail('NoSuchJob', [id]);
   }
@@ -223,7 +223,7 @@ export class Manager implements ManagerApi {
       needDaemonReload: needsDaemonReload(this.s, u),
       ...(st.timer ? { nextElapseUsec: timerNextElapse(st.timer.next, { monotonic: this.s.ports.clock.now(), realtime: this.s.ports.clock.realtime() }) } : {}),
       triggers: this.partners(u, 'Triggers'), triggeredBy: this.partners(u, 'TriggeredBy'),
-      ...optional('exclusive', exclusiveStatusText(this.s, u)),
+      ...exclusiveStatusFields(this.s, u),
     });
   }
 
@@ -317,12 +317,6 @@ export class Manager implements ManagerApi {
     return [...new Set(this.s.units.values())];
   }
 }
-
-const optional = <K extends string>(key: K, value: string | null): Partial<Record<K, string>> =>
-  (value === null ? {} : { [key]: value }) as Partial<Record<K, string>>;
-
-/** Adds `waiting` only when there is something to say, so replies stay as they were otherwise. */
-const withWait = <T extends JobSummary>(j: T, waiting: string | null): T => ({ ...j, ...optional('waiting', waiting) });
 
 function summary(u: Unit): UnitSummary {
   return {
