@@ -284,3 +284,23 @@ test('the mail-sync examples in etc/ load and share their group', () => {
   sim.runFor(4);
   assert.equal(sim.jobResult(quick), 'done');
 });
+
+test('the issue\'s story: a timer-driven full sync that fires during a quick sync waits for it, then runs', () => {
+  const sim = new Sim({ files: {
+    [`${U}/mail-full.timer`]: '[Timer]\nAccuracySec=1ms\nOnUnitActiveSec=10s\nOnActiveSec=2s\n',
+    [`${U}/mail-full.service`]: oneshot(3, 'mail'),
+    [`${U}/mail-quick.service`]: oneshot(5, 'mail'),
+  } });
+  jobOf(sim.enqueue('mail-full.timer', 'start'));
+  sim.runFor(1);
+  const quick = jobOf(sim.enqueue('mail-quick.service', 'start'));
+  sim.runFor(2);
+  assert.equal(jobFor(sim, 'mail-full.service')?.waiting, 'Exclusive=mail held by mail-quick.service', 'the timer fired at 2 s');
+  sim.runFor(3.5);
+  assert.equal(sim.jobResult(quick), 'done');
+  assert.equal(sim.state('mail-full.service'), 'activating/start/success');
+  sim.runFor(14);
+  // OnUnitActiveSec=10s counts from the delayed run at 6 s: the next full sync runs 16–19 s.
+  assert.deepEqual(activations(sim), ['mail-quick.service', 'mail-full.service', 'mail-full.service']);
+  assert.deepEqual(sim.manager.listJobs(), []);
+});
