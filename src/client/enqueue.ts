@@ -1,7 +1,7 @@
 // The start/stop/restart/reload family (06 §3.2): one EnqueueUnitJob per unit name, systemctl's
 // messages for enqueue errors, then wait for the jobs (wait.ts) unless --no-block. The exit status
 // is the first enqueue error's, overridden by 1 when any job failed.
-import type { EnqueueResult } from '../engine/api.ts';
+import type { EnqueueResult, TransactionJob } from '../engine/api.ts';
 import type { JobMode, RequestType } from '../engine/types.ts';
 import type { Context } from './context.ts';
 import { printError } from './context.ts';
@@ -84,13 +84,16 @@ function reportEnqueueError(ctx: Context, verb: JobVerb, name: string, err: unkn
 export function transactionLines(r: EnqueueResult, { dryRun }: { dryRun: boolean }): string[] {
   const id = (n: number): string => (dryRun ? '' : ` ${n}`);
   const anchor = r.jobs.find((j) => j.unit === r.unit && j.action !== 'canceled');
-  const lines = [`${dryRun ? 'Would enqueue' : 'Enqueued'} anchor job${id(anchor?.id ?? r.job)} ${r.unit}/${r.type}.`];
+  // Exclusive= (unitd extension): a start job that will wait for a held group says for what.
+  const waitNote = (j: TransactionJob | undefined): string => (j?.waits ? `${dryRun ? 'would wait' : 'waiting'} for ${j.waits}` : '');
+  const anchorNote = waitNote(anchor);
+  const lines = [`${dryRun ? 'Would enqueue' : 'Enqueued'} anchor job${id(anchor?.id ?? r.job)} ${r.unit}/${r.type}${anchorNote ? ` (${anchorNote})` : ''}.`];
   for (const j of r.jobs) {
     if (j === anchor) continue;
     const why = j.reason ? `: ${j.reason}` : '';
     lines.push(j.action === 'canceled'
       ? `${dryRun ? 'Would cancel' : 'Canceled'} job ${j.id} ${j.unit}/${j.type}${j.reason ? ` (${j.reason})` : ''}.`
-      : `${dryRun ? 'Would enqueue' : 'Enqueued'} auxiliary job${id(j.id)} ${j.unit}/${j.type} (${j.action}${why}).`);
+      : `${dryRun ? 'Would enqueue' : 'Enqueued'} auxiliary job${id(j.id)} ${j.unit}/${j.type} (${j.action}${why}${waitNote(j) ? `, ${waitNote(j)}` : ''}).`);
   }
   return lines;
 }

@@ -52,11 +52,22 @@ export function jobOrderRows(order: { waitingFor: readonly JobSummary[]; blockin
 }
 
 /** list-jobs (06 §8.3): ascending job id; `skipped` = some job was filtered out by a pattern; `sub`: rows under a job. */
+// A start job held back by an Exclusive= group gets a cause line under its row (unitd extension).
 export function listJobsLines(jobs: readonly JobSummary[], o: { legend: boolean; skipped: boolean; sub?: ReadonlyMap<number, readonly string[][]> }): string[] {
   if (jobs.length === 0) return o.legend ? [`No jobs ${o.skipped ? 'listed' : 'running'}.`] : [];
-  const rows = [...jobs].sort((a, b) => a.id - b.id).flatMap((j) => [[String(j.id), j.unit, j.type, j.state], ...(o.sub?.get(j.id) ?? [])]);
-  if (!o.legend) return table(rows);
-  return [...table([['JOB', 'UNIT', 'TYPE', 'STATE'], ...rows]), '', `${jobs.length} jobs listed.`];
+  const rows: string[][] = [];
+  const causes: (string | undefined)[] = []; // per table row: the Exclusive= wait of a job's own row
+  for (const j of [...jobs].sort((a, b) => a.id - b.id)) {
+    rows.push([String(j.id), j.unit, j.type, j.state]);
+    causes.push(j.waiting);
+    for (const r of o.sub?.get(j.id) ?? []) { rows.push(r); causes.push(undefined); }
+  }
+  const withCauses = (lines: string[], first: number): string[] => lines.flatMap((line, i) => {
+    const why = i >= first ? causes[i - first] : undefined;
+    return why ? [line, `└─ waiting for ${why}`] : [line];
+  });
+  if (!o.legend) return withCauses(table(rows), 0);
+  return [...withCauses(table([['JOB', 'UNIT', 'TYPE', 'STATE'], ...rows]), 1), '', `${jobs.length} jobs listed.`];
 }
 
 const isFailedOrBroken = (u: UnitSummary): boolean => u.activeState === 'failed' || u.loadState !== 'loaded';
@@ -167,6 +178,7 @@ export function statusLines(s: UnitStatus, nowUsec: number, program: string, sty
   const since = s.stateSinceUsec > 0 ? ` since ${formatTimestamp(s.stateSinceUsec)}; ${formatAgo(nowUsec - s.stateSinceUsec)}` : '';
   lines.push(`     Active: ${paintActive(style, s.activeState, `${s.activeState}${sub}${result}`)}${since}`);
   lines.push(...triggerLines(s, nowUsec, style));
+  if (s.exclusive) lines.push(`  Exclusive: ${s.exclusive}`);
   for (const l of s.execLines) lines.push(`    ${l}`);
   if (s.mainPid > 0) {
     const main = s.processes.find((p) => p.pid === s.mainPid);

@@ -22,8 +22,9 @@ export function listUnitsJson(units: readonly UnitSummary[]): UnitRowJson[] {
   }));
 }
 
-export const listJobsJson = (jobs: readonly JobSummary[]): { job: number; unit: string; type: string; state: string }[] =>
-  [...jobs].sort((a, b) => a.id - b.id).map((j) => ({ job: j.id, unit: j.unit, type: j.type, state: j.state }));
+// `waiting` (unitd extension) appears only on a job held back by an Exclusive= group.
+export const listJobsJson = (jobs: readonly JobSummary[]): { job: number; unit: string; type: string; state: string; waiting?: string }[] =>
+  [...jobs].sort((a, b) => a.id - b.id).map((j) => ({ job: j.id, unit: j.unit, type: j.type, state: j.state, ...(j.waiting ? { waiting: j.waiting } : {}) }));
 
 /** show: one object per unit, property name → formatted value (the same filtering as the text form). */
 export function showJson(props: readonly (readonly [string, string])[], f: { properties: readonly string[]; all: boolean }): Record<string, string> {

@@ -56,9 +56,11 @@ export function formatElapsed(ms: number): string {
   return s >= 60 ? `${Math.floor(s / 60)}min ${s % 60}s` : `${s}s`;
 }
 
-/** The progress line: which jobs are still running and for how long (TTY only). */
-export function progressLine(jobs: readonly { unit: string; type: string }[], ms: number, columns: number): string {
-  const what = jobs.length === 1 ? `A ${jobs[0]!.type} job is running for ${jobs[0]!.unit}`
+/** The progress line: which jobs are still running and for how long (TTY only); a single job held back by an Exclusive= group says for what. */
+export function progressLine(jobs: readonly { unit: string; type: string; waiting?: string }[], ms: number, columns: number): string {
+  const one = jobs.length === 1 ? jobs[0]! : null;
+  const what = one?.waiting ? `A ${one.type} job for ${one.unit} is waiting for ${one.waiting}`
+    : one ? `A ${one.type} job is running for ${one.unit}`
     : `${jobs.length} jobs are running (${jobs.map((j) => `${j.unit}/${j.type}`).join(', ')})`;
   const line = `${what} (${formatElapsed(ms)})`;
   return line.length > columns - 1 ? `${line.slice(0, Math.max(0, columns - 2))}…` : line;

@@ -13,6 +13,8 @@ export interface JobSummary {
   readonly unit: UnitName;
   readonly type: string;
   readonly state: JobState;
+  /** Why a waiting start job waits for an Exclusive= group: "Exclusive=mail held by mail-full.service". */
+  readonly waiting?: string;
 }
 
 /** Every method: params and result. Methods that change state require an authorised peer. */
@@ -142,6 +144,8 @@ export interface TransactionJob {
   readonly type: string;
   readonly action: 'installed' | 'merged' | 'canceled';
   readonly reason: string;
+  /** A start job that will wait for an Exclusive= group held now (same text as JobSummary.waiting). */
+  readonly waits?: string;
 }
 
 export interface JobDetails extends JobSummary {
@@ -181,6 +185,8 @@ export interface UnitStatus extends UnitSummary {
   /** Triggers= and TriggeredBy= partners with their active state (the "Triggers:" lines). */
   readonly triggers?: readonly { readonly unit: UnitName; readonly activeState: ActiveState }[];
   readonly triggeredBy?: readonly { readonly unit: UnitName; readonly activeState: ActiveState }[];
+  /** Exclusive= groups and who holds them: "mail (held by mail-full.service)"; absent for no group. */
+  readonly exclusive?: string;
 }
 
 /**

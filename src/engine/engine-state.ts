@@ -2,6 +2,7 @@
 // running, state-change handling, properties) are functions over it, so each stays small.
 import type { JobDetails } from './api.ts';
 import type { DependencyGraph } from './deps.ts';
+import type { ExclusiveState } from './exclusive.ts';
 import type { Job } from './job.ts';
 import type { Ports } from './ports.ts';
 import type { ExecId, JobId, UnitName, Usec } from './types.ts';
@@ -34,6 +35,8 @@ export interface EngineState {
   /** The context handed to unit types, built once by the manager. */
   context: UnitContext | null;
   shuttingDown: boolean;
+  /** Exclusive= groups: holders and waiting start jobs (exclusive.ts). */
+  readonly exclusive: ExclusiveState;
   idleAnnounced: boolean;
   /** When the manager started (OnStartupSec=, OnBootSec= and missed calendar elapses count from it). */
   readonly startup: { readonly realtime: Usec; readonly monotonic: Usec };

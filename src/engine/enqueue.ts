@@ -11,6 +11,7 @@ import { buildTransaction, type PlannedJob, type TransactionView } from './trans
 import type { JobMode, JobType, UnitName } from './types.ts';
 import type { Unit } from './unit.ts';
 import { loadError } from './loader.ts';
+import { exclusiveWaitText } from './exclusive.ts';
 
 export interface Applied {
   readonly anchor: Job | null;          // null for a dry run
@@ -69,7 +70,7 @@ export function enqueueJob(s: EngineState, type: JobType, unit: Unit, mode: JobM
     const r = installJob(s, u, p.type, { irreversible: p.irreversible, ignoreOrder: p.ignoreOrder, origin: jobOrigin });
     installed.set(p.unit, r.job);
     if (r.canceled) out.push({ id: r.canceled.id, unit: p.unit, type: r.canceled.type, action: 'canceled', reason: `replaced by ${p.type} job ${r.job.id}` });
-    out.push({ id: r.job.id, unit: p.unit, type: r.job.type, action: r.merged ? 'merged' : 'installed', reason: reasonOf(p) });
+    out.push({ id: r.job.id, unit: p.unit, type: r.job.type, action: r.merged ? 'merged' : 'installed', reason: reasonOf(p), ...waits(s, u, r.job.type) });
     if (p.isAnchor) anchorJob = r.job;
   }
   return ok({ anchor: anchorJob, jobs: out });
@@ -87,9 +88,16 @@ function describePlan(s: EngineState, jobs: readonly PlannedJob[], cancel: reado
       out.push({ id: installedJob.id, unit: p.unit, type: installedJob.type, action: 'canceled', reason: `replaced by ${p.type}` });
     }
     const merged = installedJob && p.type !== 'nop' && !conflicting(installedJob.type, p.type);
-    out.push({ id: merged ? installedJob.id : 0, unit: p.unit, type: p.type, action: merged ? 'merged' : 'installed', reason: reasonOf(p) });
+    const u = s.units.get(p.unit);
+    out.push({ id: merged ? installedJob.id : 0, unit: p.unit, type: p.type, action: merged ? 'merged' : 'installed', reason: reasonOf(p), ...(u ? waits(s, u, p.type) : {}) });
   }
   return out;
+}
+
+/** A start job whose Exclusive= group is held now says so (-T and --dry-run show it). */
+function waits(s: EngineState, u: Unit, type: string): { waits?: string } {
+  const text = type === 'start' || type === 'restart' ? exclusiveWaitText(s, u) : null;
+  return text === null ? {} : { waits: text };
 }
 
 function reasonOf(p: PlannedJob): string {

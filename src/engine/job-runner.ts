@@ -16,6 +16,7 @@ import { logJobDone, startOnFailure } from './unit-notify.ts';
 import { submitChecks } from './checks.ts';
 import { formatTimespan } from './time.ts';
 import { emergencyAction } from './emergency-action.ts';
+import { exclusiveAllows, exclusiveJobRemoved, exclusiveJobWait, fileExclusive } from './exclusive.ts';
 
 export interface InstallOptions {
   readonly irreversible: boolean;
@@ -77,21 +78,29 @@ export function addToRunQueue(s: EngineState, job: Job): void {
   s.runQueue.push(job);
 }
 
-/**
- * 02 §7.2: may this job run now? A start-like job waits for any job of a unit it is ordered
- * after; any job waits for a stop-like job of a unit it is ordered before. Whether the other
- * job is waiting or running does not matter.
- */
 /** JobTimeoutSec=/JobRunningTimeoutSec= expired (02 §9.2): the job ends, the unit carries on. */
 export function timeOutJob(s: EngineState, job: Job): void {
   const setting = job.deadlineSetting ?? 'JobTimeoutSec';
   const span = formatTimespan(setting === 'JobTimeoutSec' ? job.unit.config.settings.jobTimeoutUsec : job.unit.config.settings.jobRunningTimeoutUsec);
   s.ports.events.emit({ kind: 'Log', level: 'warning', unit: job.unit.id, message: `Job ${job.unit.id}/${job.type} timed out.` });
-  finishJob(s, job, 'timeout', { recursive: true, cause: { kind: 'timeout', unit: job.unit.id, text: `timed out after ${span} (${setting}=${span})` } });
+  const waiting = exclusiveJobWait(s, job);
+  const text = `timed out after ${span} (${setting}=${span})${waiting ? ` while waiting for ${waiting}` : ''}`;
+  finishJob(s, job, 'timeout', { recursive: true, cause: { kind: 'timeout', unit: job.unit.id, text } });
   emergencyAction(s, job.unit.config.settings.jobTimeoutAction, { status: null, reason: 'job timed out', warn: true });
 }
 
+/** Ordering first, then Exclusive= (exclusive.ts), which never makes a job wait on a waiting job. */
 export function isRunnable(s: EngineState, job: Job): boolean {
+  fileExclusive(s, job);
+  return isOrderRunnable(s, job) && exclusiveAllows(s, job);
+}
+
+/**
+ * 02 §7.2: may this job run now? A start-like job waits for any job of a unit it is ordered
+ * after; any job waits for a stop-like job of a unit it is ordered before. Whether the other
+ * job is waiting or running does not matter.
+ */
+function isOrderRunnable(s: EngineState, job: Job): boolean {
   if (job.ignoreOrder || job.type === 'nop') return true;
   const deps = s.graph.kindsOf(job.unit.id);
   const after = isStopLike(job.type) ? undefined : deps.get('After');
@@ -254,6 +263,7 @@ function uninstallJob(s: EngineState, job: Job, result: JobResult, cause: JobEnd
   job.result = result;
   job.cause = cause;
   s.jobs.delete(job.id);
+  exclusiveJobRemoved(s, job);
   if (Number.isFinite(job.deadline)) s.ports.timers.cancel(jobTimerId(job.id));
   s.ended.set(job.id, jobDetails(job));
   if (s.ended.size > ENDED_JOBS_KEPT) s.ended.delete(s.ended.keys().next().value!);

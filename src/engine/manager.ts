@@ -11,6 +11,7 @@ import { dependencyTree } from './dependency-tree.ts';
 import { beginShutdown } from './emergency-action.ts';
 import type { EngineState } from './engine-state.ts';
 import { enqueueInternal, enqueueJob } from './enqueue.ts';
+import { exclusiveJobFields, exclusiveReloaded, exclusiveStatusFields, newExclusiveState } from './exclusive.ts';
 import { fail, ok, type Result } from './errors.ts';
 import type { Input } from './inputs.ts';
 import { dispatchRunQueue, finishJob, timeOutJob } from './job-runner.ts';
@@ -57,7 +58,7 @@ export class Manager implements ManagerApi {
       ports, unitPath: options.unitPath, index: new UnitFileIndex(options.unitPath, ports.fs),
       units: new Map(), graph: new DependencyGraph(), jobs: new Map(), nextJobId: 1, execs: new Map(), nextExecId: 1,
       runQueue: [], ended: new Map(), upholdQueue: new Set(), boundQueue: new Set(), unneededQueue: new Set(), checkLimits: new Map(),
-      context: null, shuttingDown: false, idleAnnounced: false,
+      context: null, shuttingDown: false, idleAnnounced: false, exclusive: newExclusiveState(),
       startup: { realtime: ports.clock.realtime(), monotonic: ports.clock.now() },
     };
   }
@@ -160,12 +161,12 @@ export class Manager implements ManagerApi {
   }
 
   listJobs(): JobSummary[] {
-    return [...this.s.jobs.values()].sort((a, b) => a.id - b.id).map(jobSummary);
+    return [...this.s.jobs.values()].sort((a, b) => a.id - b.id).map((j) => ({ ...jobSummary(j), ...exclusiveJobFields(this.s, j) }));
   }
 
   getJob(id: JobId): Result<JobDetails> {
     const live = this.s.jobs.get(id);
-    if (live) return ok(jobDetails(live));
+    if (live) return ok({ ...jobDetails(live), ...exclusiveJobFields(this.s, live) });
     const ended = this.s.ended.get(id);
     return ended ? ok(ended) : fail('NoSuchJob', [id]);
   }
@@ -230,6 +231,7 @@ export class Manager implements ManagerApi {
       needDaemonReload: needsDaemonReload(this.s, u),
       ...(st.timer ? { nextElapseUsec: timerNextElapse(st.timer.next, { monotonic: this.s.ports.clock.now(), realtime: this.s.ports.clock.realtime() }) } : {}),
       triggers: this.partners(u, 'Triggers'), triggeredBy: this.partners(u, 'TriggeredBy'),
+      ...exclusiveStatusFields(this.s, u),
     });
   }
 
@@ -265,6 +267,7 @@ export class Manager implements ManagerApi {
 
   reload(): ReloadReport {
     const report = reloadAll(this.s, this.retiring);
+    exclusiveReloaded(this.s);
     this.reportedStale.clear();
     this.s.ports.events.emit({ kind: 'Reloaded', report });
     this.settle();

@@ -60,6 +60,7 @@ export function unitProperties(s: EngineState, u: Unit): [string, string][] {
     ['SuccessActionExitStatus', st.successActionExitStatus === null ? '' : String(st.successActionExitStatus)],
     ['RebootArgument', ''], ['InvocationID', u.invocationId], ['CollectMode', st.collectMode], ['Refs', ''],
     ['ActivationDetails', ''],
+    ['Exclusive', st.exclusive.join(' ')],   // unitd extension (exclusive.ts)
   );
   return out;
 }

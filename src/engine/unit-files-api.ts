@@ -12,6 +12,7 @@ import { UnitFileIndex } from './unit-file/search.ts';
 import { parseUnitName } from './unit-name.ts';
 import { enqueueInternal } from './enqueue.ts';
 import { isInactiveOrFailed } from './states.ts';
+import { exclusiveReloaded } from './exclusive.ts';
 
 /** What the manager does when the watcher reports changed unit files (off by default: 04 §11). */
 export interface ReloadPolicy {
@@ -81,6 +82,7 @@ export function unitFilesChanged(s: EngineState, reported: Set<UnitName>, policy
     return;
   }
   const report = reloadAll(s);
+  exclusiveReloaded(s);
   reported.clear();
   s.ports.events.emit({ kind: 'UnitFilesChanged', changed: stale, report });
   if (policy.autoRestartChanged) restartChanged(s, report);

@@ -11,12 +11,14 @@ import { enqueueInternal } from './enqueue.ts';
 import { submitBound, submitUnneeded, submitUphold } from './checks.ts';
 import { notifyTriggeredBy } from './triggers.ts';
 import { unitStateActions } from './emergency-action.ts';
+import { exclusiveStateChanged } from './exclusive.ts';
 
 export function unitNotify(s: EngineState, u: Unit, flags: StateChangeFlags): void {
   const os = u.lastActive;
   const ns = u.activeState;
   u.lastActive = ns;
   stampTransition(s, u, os, ns);
+  exclusiveStateChanged(s, u, os, ns);
   const unexpected = u.job ? processJobOnStateChange(s, u.job, ns, flags.reloadFailed ?? false) : true;
   if (unexpected) {
     if (isInactiveOrFailed(os) && isActiveOrActivating(ns)) retroStart(s, u);

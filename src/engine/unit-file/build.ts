@@ -39,7 +39,8 @@ export function buildSettings(s: SettingStore, id: UnitName): UnitSettings {
     collectMode: s.scalar('CollectMode', 'inactive'),
     conditions: s.list('Condition'),
     asserts: s.list('Assert'),
-    exclusive: s.list<string>('Exclusive'),
+    // A group named twice is one group (exclusive.ts files a job once per group).
+    exclusive: [...new Set(s.list<string>('Exclusive'))],
   };
 }
 

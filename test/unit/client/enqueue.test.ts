@@ -174,6 +174,20 @@ test('-T lists the installed jobs with ids', () => {
   ] }), { dryRun: false }), ['Enqueued anchor job 42 web.service/start.', 'Enqueued auxiliary job 43 db.service/start (merged).']);
 });
 
+test('-T and --dry-run say which start job waits for an Exclusive= group', () => {
+  const waits = 'Exclusive=mail held by mail-full.service';
+  assert.deepEqual(transactionLines(enqueued(0, 'mail-quick.service', { jobs: [
+    { id: 0, unit: 'mail-quick.service', type: 'start', action: 'installed', reason: 'requested', waits },
+    { id: 0, unit: 'backup.service', type: 'start', action: 'installed', reason: 'start mail-quick.service via Wants=', waits: 'Exclusive=disk held by cleanup.service' },
+  ] }), { dryRun: true }), [
+    `Would enqueue anchor job mail-quick.service/start (would wait for ${waits}).`,
+    'Would enqueue auxiliary job backup.service/start (installed: start mail-quick.service via Wants=, would wait for Exclusive=disk held by cleanup.service).',
+  ]);
+  assert.deepEqual(transactionLines(enqueued(9, 'mail-quick.service', { jobs: [
+    { id: 9, unit: 'mail-quick.service', type: 'start', action: 'installed', reason: 'requested', waits },
+  ] }), { dryRun: false }), [`Enqueued anchor job 9 mail-quick.service/start (waiting for ${waits}).`]);
+});
+
 test('--wait waits until the unit is inactive or failed and fails for failed', async () => {
   let polls = 0;
   const rpc = new FakeRpc({

@@ -53,6 +53,22 @@ test('list-jobs: one job says "1 jobs listed."; no jobs; filtered; --no-legend',
   ]);
 });
 
+test('list-jobs: a job held back by an Exclusive= group gets a cause line under its row', () => {
+  const waiting = { ...job(8, 'mail-quick.service', 'waiting'), waiting: 'Exclusive=mail held by mail-full.service' };
+  assert.deepEqual(listJobsLines([waiting, job(7, 'mail-full.service', 'running')], { legend: true, skipped: false }), [
+    'JOB UNIT               TYPE  STATE',
+    '7   mail-full.service  start running',
+    '8   mail-quick.service start waiting',
+    '└─ waiting for Exclusive=mail held by mail-full.service',
+    '',
+    '2 jobs listed.',
+  ]);
+  assert.deepEqual(listJobsLines([waiting], { legend: false, skipped: false }), [
+    '8 mail-quick.service start waiting',
+    '└─ waiting for Exclusive=mail held by mail-full.service',
+  ]);
+});
+
 test('list-jobs rows match the harness job-row pattern', () => {
   for (const line of listJobsLines([job(5, 'x.service', 'waiting', 'reload')], { legend: true, skipped: false }).slice(1, 2)) {
     assert.match(line, /^\s*[0-9]+\s+\S+\s+\S+\s+\S+\s*$/);
@@ -124,4 +140,11 @@ test('status lines (06 §8.5 subset)', () => {
   assert.equal(failed[3], '    Process: 9 ExecStartPre=/bin/false (code=exited, status=1/FAILURE)');
   assert.equal(statusLines(status({ activeState: 'inactive', subState: 'dead' }), 0, 'unitctl')[0], '○ foo.service - Foo');
   assert.equal(statusLines(status({ activeState: 'reloading', subState: 'reload' }), 0, 'unitctl')[0], '↻ foo.service - Foo');
+});
+
+test('status: an Exclusive= line under Active: for a unit in a group, none otherwise', () => {
+  const lines = statusLines(status({ activeState: 'inactive', subState: 'dead', mainPid: 0, processes: [], exclusive: 'mail (waiting behind mail-full.service)',
+    job: { id: 8, unit: 'foo.service', type: 'start', state: 'waiting' } }), 0, 'unitctl');
+  assert.deepEqual(lines.slice(2, 5), ['     Active: inactive (dead)', '  Exclusive: mail (waiting behind mail-full.service)', '        Job: 8 (start, waiting)']);
+  assert.ok(!statusLines(status({}), 0, 'unitctl').some((l) => l.includes('Exclusive')));
 });

@@ -61,6 +61,8 @@ test('list-units sorts by type then name; JSON uses systemctl\'s keys, job only 
   assert.deepEqual(withJob.map((r) => r.job), ['stop', '']);
   assert.deepEqual(listJobsJson([{ id: 9, unit: 'b.service', type: 'start', state: 'waiting' }, { id: 3, unit: 'a.service', type: 'stop', state: 'running' }]),
     [{ job: 3, unit: 'a.service', type: 'stop', state: 'running' }, { job: 9, unit: 'b.service', type: 'start', state: 'waiting' }]);
+  assert.deepEqual(listJobsJson([{ id: 9, unit: 'b.service', type: 'start', state: 'waiting', waiting: 'Exclusive=g held by a.service' }]),
+    [{ job: 9, unit: 'b.service', type: 'start', state: 'waiting', waiting: 'Exclusive=g held by a.service' }]);
   assert.deepEqual(showJson([['Id', 'a'], ['Job', '']], { properties: [], all: false }), { Id: 'a' });
   assert.deepEqual(showJson([['Id', 'a'], ['Job', '']], { properties: ['Job'], all: false }), { Job: '' });
 });
@@ -89,6 +91,8 @@ test('terminal decisions: colours, pager, progress line', () => {
   assert.equal(progressLine([{ unit: 'a.service', type: 'start' }, { unit: 'b.service', type: 'stop' }], 61_000, 80),
     '2 jobs are running (a.service/start, b.service/stop) (1min 1s)');
   assert.ok(progressLine([{ unit: 'x'.repeat(100), type: 'start' }], 0, 40).length <= 40);
+  assert.equal(progressLine([{ unit: 'q.service', type: 'start', waiting: 'Exclusive=mail held by f.service' }], 2000, 120),
+    'A start job for q.service is waiting for Exclusive=mail held by f.service (2s)');
 });
 
 test('list-dependencies off a terminal ellipsizes to $COLUMNS or 80, like systemctl 252 piped', () => {

@@ -125,6 +125,7 @@ test('aliases and instance names', () => {
 test('exclusive (unitd extension) and install section', () => {
   const u = one('x.service', '[Unit]\nExclusive=db web\n[Service]\nExecStart=/bin/a\n[Install]\nWantedBy=multi-user.target\nAlias=y.service\n');
   assert.deepEqual(u.settings.exclusive, ['db', 'web']);
+  assert.deepEqual(one('z.service', '[Unit]\nExclusive=db web\nExclusive=db\n[Service]\nExecStart=/bin/a\n').settings.exclusive, ['db', 'web']);
   assert.deepEqual([u.install.wantedBy, u.install.alias], [['multi-user.target'], ['y.service']]);
 });
 
