@@ -68,7 +68,7 @@ let output = '';
 let unitdPid = 0;
 
 const ctl = (...args: string[]) => {
-  const r = spawnSync(join(REPO, 'bin/unitctl'), ['--socket', join(dir, 'unitd.sock'), ...args], { encoding: 'utf8', timeout: 90_000 });
+  const r = spawnSync(join(REPO, 'bin/unitctl'), ['--socket', join(dir, 'run', 'unitd.sock'), ...args], { encoding: 'utf8', timeout: 90_000 });
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
 };
 /** Runs a command inside unitd's namespaces (network, PID, mount). */
@@ -108,7 +108,8 @@ const commOf = (nspid: number): string => inBox('cat', `/proc/${nspid}/comm`).st
 before(async () => {
   if (skip) return;
   dir = mkdtempSync(join(tmpdir(), 'unitd-debian-'));
-  // The notify socket lives next to the control socket; redis (User=redis) must reach it.
+  // Like /run: unitd creates its socket directory (run/) inside, and redis (User=redis) must be
+  // able to reach the notify socket below it.
   chmodSync(dir, 0o755);
   const units = join(dir, 'units');
   mkdirSync(units);
@@ -116,11 +117,11 @@ before(async () => {
   if (!existsSync('/etc/ssh/ssh_host_ed25519_key')) run('ssh-keygen', ['-A']);
   const inner = 'ip link set lo up && mount -t tmpfs -o mode=0755 tmpfs /run && exec "$0" "$@"';
   box = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--mount', '--net', '--', 'sh', '-c', inner,
-    join(REPO, 'bin/unitd'), '--unit-path', units, '--socket', join(dir, 'unitd.sock'), '--state-dir', join(dir, 'state'), '--no-watch'],
+    join(REPO, 'bin/unitd'), '--unit-path', units, '--socket', join(dir, 'run', 'unitd.sock'), '--state-dir', join(dir, 'state'), '--no-watch'],
   { stdio: ['ignore', 'pipe', 'pipe'] });
   box.stdout!.on('data', (d: Buffer) => { output += d.toString(); });
   box.stderr!.on('data', (d: Buffer) => { output += d.toString(); });
-  assert.ok(await waitFor(() => existsSync(join(dir, 'unitd.sock')), 20_000), `unitd did not come up:\n${output}`);
+  assert.ok(await waitFor(() => existsSync(join(dir, 'run', 'unitd.sock')), 20_000), `unitd did not come up:\n${output}`);
   const child = readFileSync(`/proc/${box.pid}/task/${box.pid}/children`, 'utf8').trim().split(/\s+/)[0];
   unitdPid = Number(child);
   assert.ok(unitdPid > 0, 'no unitd under unshare');
