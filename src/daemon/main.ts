@@ -24,6 +24,7 @@ import { cloexecInheritedFds } from './native.ts';
 import { NotifyReceiver } from './notify.ts';
 import { NodeProcessDriver, notifyDirFor } from './process-driver.ts';
 import { Reaper } from './reaper.ts';
+import { createPathRemover } from './exec-dirs.ts';
 import { RpcServer, signalForEvent } from './rpc-server.ts';
 import { SHUTDOWN_RANK, terminateAll } from './shutdown.ts';
 import { installSignalHandlers } from './signals.ts';
@@ -166,6 +167,7 @@ export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactor
       (err, unit) => dl.unit(unit).warn({ err }, 'cannot update the timer stamp file, ignoring')),
     timeZones: intlTimeZones(),
     random: Math.random,
+    paths: createPathRemover((path, err) => log.warn({ err, path }, `Failed to remove ${path}, ignoring`)),
   };
   const manager = makeManager(ports, { unitPath: config.unitPath, ...(config.reloadPolicy ? { reloadPolicy: config.reloadPolicy } : {}) });
   pokeSystemState = systemStateSignal(() => manager.systemState().state, (state) => rpc?.broadcast('SystemStateChanged', { state }));

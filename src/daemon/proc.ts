@@ -2,7 +2,15 @@
 // the "does this unit still have processes" check (our stand-in for an empty cgroup).
 import { readdirSync, readFileSync } from 'node:fs';
 
-export interface ProcStat { readonly pid: number; readonly state: string; readonly ppid: number; readonly pgrp: number }
+export interface ProcStat {
+  readonly pid: number;
+  readonly state: string;
+  readonly ppid: number;
+  readonly pgrp: number;
+  readonly session: number;
+  /** Clock ticks after boot: with the pid, it names one process across pid reuse. */
+  readonly startTime: number;
+}
 
 /** Parses /proc/<pid>/stat; the command name may contain spaces and parentheses. */
 export function parseStat(pid: number, text: string): ProcStat | null {
@@ -12,7 +20,7 @@ export function parseStat(pid: number, text: string): ProcStat | null {
   const ppid = Number(rest[1]);
   const pgrp = Number(rest[2]);
   if (!rest[0] || !Number.isInteger(ppid) || !Number.isInteger(pgrp)) return null;
-  return { pid, state: rest[0], ppid, pgrp };
+  return { pid, state: rest[0], ppid, pgrp, session: Number(rest[3]), startTime: Number(rest[19]) };
 }
 
 export function readStat(pid: number): ProcStat | null {

@@ -4,6 +4,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { execa, type Options as ExecaOptions } from 'execa';
 import { constants as osConstants, getPriority } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
@@ -13,13 +14,17 @@ import type { ExecId, Pid, UnitName } from '../engine/types.ts';
 import type { DaemonLog } from './log.ts';
 import type { NotifyReceiver } from './notify.ts';
 import { reapPid } from './native.ts';
-import { isDead, listProcesses, readStat } from './proc.ts';
-import { findTools, prepareSpawn, type SelfInfo } from './process-exec.ts';
+import { isDead, listProcesses, readStat, type ProcStat } from './proc.ts';
+import { UnitTracker } from './unit-tracker.ts';
+import { findTools, ownHardLimits, prepareSpawn, type SelfInfo } from './process-exec.ts';
+import { setUpExecDirectories } from './exec-dirs.ts';
 import type { Reaper } from './reaper.ts';
 import { OpenedFiles, parseOutput, stdioFor, type StdioValue } from './stdio.ts';
 
 const ADOPT_POLL_MS = 100;
 const EMPTY_POLL_MS = 50;
+/** How often the unit tracker follows forks while units have processes (catches setsid() chains). */
+const TRACK_POLL_MS = 500;
 
 interface Exec {
   readonly unit: UnitName;
@@ -56,15 +61,23 @@ export class NodeProcessDriver implements ProcessDriver {
   private readonly pollers = new Map<ExecId, NodeJS.Timeout>();
   private readonly emptyWatchers = new Map<UnitName, NodeJS.Timeout>();
   private selfInfo: SelfInfo | null = null;
+  private readonly tracker: UnitTracker;
+  private trackTimer: NodeJS.Timeout | null = null;
 
   constructor(options: DriverOptions) {
     this.o = options;
+    this.tracker = new UnitTracker({
+      selfPid: process.pid,
+      orphansComeHere: process.pid === 1 || (options.reaper?.subreaper ?? false),
+      readEnviron: (pid) => { try { return readFileSync(`/proc/${pid}/environ`, 'latin1'); } catch { return null; } },
+    });
   }
 
   /** The daemon's own credentials and wrapper tools, looked up on first spawn. */
   private self(): SelfInfo {
     this.selfInfo ??= {
       uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, nice: getPriority(), tools: findTools(process.env['PATH']),
+      hardLimits: ownHardLimits((path) => { try { return readFileSync(path, 'utf8'); } catch { return null; } }),
     };
     return this.selfInfo;
   }
@@ -92,6 +105,10 @@ export class NodeProcessDriver implements ProcessDriver {
     let n = 0;
     for (const g of groups) if (this.kill(-g, req.signal)) n++;
     for (const p of pids) if (!groups.has(readStat(p)?.pgrp ?? -1) && this.kill(p, req.signal)) n++;
+    // Processes that left our groups (setsid) but are still the unit's, by the tracker.
+    if (req.wholeUnit) {
+      for (const p of this.tracker.scan(listProcesses()).get(req.unit) ?? []) if (!groups.has(p.pgrp) && !pids.has(p.pid) && this.kill(p.pid, req.signal)) n++;
+    }
     return n;
   }
 
@@ -100,6 +117,7 @@ export class NodeProcessDriver implements ProcessDriver {
     const pgid = st?.pgrp ?? pid;
     this.execs.set(execId, { unit, pid, pgid, adopted: true });
     this.groupsOf(unit).add(pgid);
+    if (st) this.tracker.addMember(unit, st);
     let done = false;
     const finish = (code: 'exited' | 'killed' | 'dumped' | 'unknown', status: number): void => {
       if (done) return;
@@ -148,24 +166,32 @@ export class NodeProcessDriver implements ProcessDriver {
     this.emptyWatchers.set(unit, timer);
   }
 
-  /** Forgets the unit's process groups that have no live member; true if any is left. */
+  /**
+   * Forgets the unit's process groups that have no live member; true if any is left, or if the
+   * tracker still finds processes of the unit outside them (daemons that called setsid()).
+   */
   private pruneGroups(unit: UnitName): boolean {
-    const groups = this.groups.get(unit);
-    if (!groups || groups.size === 0) return false;
-    const live = this.liveGroups(unit, groups);
+    const groups = this.groups.get(unit) ?? new Set<Pid>();
+    let procs = listProcesses();
+    let tracked = this.tracker.scan(procs).get(unit) ?? [];
+    const live = this.liveGroups(unit, groups, procs);
     // A /proc scan can miss processes that were forked a moment ago (seen with a daemon whose
     // parent exits right after forking). If the kernel still knows the group, look once more.
     if ([...groups].some((g) => !live.has(g) && this.groupExists(g))) {
-      for (const g of this.liveGroups(unit, groups)) live.add(g);
+      procs = listProcesses();
+      tracked = this.tracker.scan(procs).get(unit) ?? [];
+      for (const g of this.liveGroups(unit, groups, procs)) live.add(g);
     }
     for (const g of groups) if (!live.has(g) && !this.hasRunningExecIn(g)) groups.delete(g);
-    return live.size > 0;
+    const any = live.size > 0 || tracked.length > 0;
+    if (!any && ![...this.execs.values()].some((e) => e.unit === unit)) this.tracker.forget(unit);
+    return any;
   }
 
   /** Groups of `unit` with a member that is not a zombie, by /proc and the adopted pids. */
-  private liveGroups(unit: UnitName, groups: ReadonlySet<Pid>): Set<Pid> {
+  private liveGroups(unit: UnitName, groups: ReadonlySet<Pid>, procs: readonly ProcStat[]): Set<Pid> {
     const live = new Set<Pid>();
-    for (const p of listProcesses()) if (groups.has(p.pgrp) && !isDead(p)) live.add(p.pgrp);
+    for (const p of procs) if (groups.has(p.pgrp) && !isDead(p)) live.add(p.pgrp);
     for (const e of this.execs.values()) if (e.unit === unit && e.adopted && !isDead(readStat(e.pid))) live.add(e.pgid);
     return live;
   }
@@ -184,6 +210,7 @@ export class NodeProcessDriver implements ProcessDriver {
   groupsOfUnit(unit: UnitName): { groups: Pid[]; adopted: Pid[] } {
     const adopted: Pid[] = [];
     for (const e of this.execs.values()) if (e.unit === unit && e.adopted) adopted.push(e.pid);
+    for (const p of this.tracker.scan(listProcesses()).get(unit) ?? []) adopted.push(p.pid);
     return { groups: [...(this.groups.get(unit) ?? [])], adopted };
   }
 
@@ -191,6 +218,7 @@ export class NodeProcessDriver implements ProcessDriver {
   killAll(signal: number = osConstants.signals.SIGKILL): number {
     let n = 0;
     for (const groups of this.groups.values()) for (const g of groups) if (this.kill(-g, signal)) n++;
+    for (const procs of this.tracker.scan(listProcesses()).values()) for (const p of procs) if (this.kill(p.pid, signal)) n++;
     return n;
   }
 
@@ -198,6 +226,8 @@ export class NodeProcessDriver implements ProcessDriver {
   close(): void {
     for (const t of this.pollers.values()) clearInterval(t);
     this.pollers.clear();
+    if (this.trackTimer) clearInterval(this.trackTimer);
+    this.trackTimer = null;
   }
 
   private spawnOrFail(req: SpawnRequest): void {
@@ -206,6 +236,12 @@ export class NodeProcessDriver implements ProcessDriver {
     if (!prepared.ok) {
       unitLog.warn({ execId: req.execId, status: prepared.status }, prepared.message);
       this.later({ kind: 'ProcessExited', execId: req.execId, code: 'exited', status: prepared.status });
+      return;
+    }
+    const dirs = setUpExecDirectories(req.directories ?? [], prepared.value.owner);
+    if (!dirs.ok) {
+      unitLog.warn({ execId: req.execId, status: dirs.status }, dirs.message);
+      this.later({ kind: 'ProcessExited', execId: req.execId, code: 'exited', status: dirs.status });
       return;
     }
     const files = new OpenedFiles();
@@ -253,6 +289,8 @@ export class NodeProcessDriver implements ProcessDriver {
     if (pid !== undefined) {
       this.execs.set(execId, { unit, pid, pgid: pid, adopted: false });
       this.groupsOf(unit).add(pid);
+      this.tracker.addLeader(unit, pid, req.env['INVOCATION_ID']);
+      this.followForks();
     }
     child.once('spawn', () => {
       unitLog.debug({ execId, pid: child.pid, role: req.role }, `Started ${req.argv.join(' ')}`);
@@ -293,6 +331,19 @@ export class NodeProcessDriver implements ProcessDriver {
       rl.on('line', (line) => log[name === 'stdout' ? 'info' : 'warn'](line));
     }
     stream.on('error', () => rl.close());
+  }
+
+  /** Scans now and then while anything runs, so members are known before their parents exit. */
+  private followForks(): void {
+    if (this.trackTimer) return;
+    this.trackTimer = setInterval(() => {
+      const units = this.tracker.scan(listProcesses());
+      if ([...units.values()].every((l) => l.length === 0) && this.execs.size === 0 && this.trackTimer) {
+        clearInterval(this.trackTimer);
+        this.trackTimer = null;
+      }
+    }, TRACK_POLL_MS);
+    this.trackTimer.unref();
   }
 
   private later(input: Input): void {

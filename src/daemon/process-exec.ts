@@ -17,6 +17,8 @@ export interface SelfInfo {
   readonly gid: number;
   readonly nice: number;
   readonly tools: Tools;
+  /** The daemon's own hard limits when it cannot raise them (no CAP_SYS_RESOURCE); null if it can. */
+  readonly hardLimits: Readonly<Record<string, number>> | null;
 }
 
 export interface Prepared {
@@ -30,6 +32,8 @@ export interface Prepared {
   readonly uid: number | undefined;
   readonly gid: number | undefined;
   readonly umask: number | null;
+  /** Owner for RuntimeDirectory= and friends (-1 keeps a part); null when no User=/Group=. */
+  readonly owner: { readonly uid: number; readonly gid: number } | null;
 }
 
 export type Preparation = { readonly ok: true; readonly value: Prepared } | { readonly ok: false; readonly status: number; readonly message: string };
@@ -113,7 +117,8 @@ export function prepareSpawn(req: SpawnRequest, home: string, self: SelfInfo): P
   const file = resolveExecutable(req.path, req.env['PATH']);
   if (file === null) return fail(EXIT_STATUS.EXEC, `Failed at step EXEC spawning ${req.path}: No such file or directory`);
   if (req.nice !== null && req.nice < self.nice && self.uid !== 0) return fail(EXIT_STATUS.NICE, 'Failed at step NICE: Permission denied');
-  const wrapped = wrapExec({ file, args: req.argv.slice(1), identity: id.value, nice: req.nice, currentNice: self.nice, limits: req.limits }, self.tools);
+  const limits = clampLimits(req.limits, self.hardLimits);
+  const wrapped = wrapExec({ file, args: req.argv.slice(1), identity: id.value, nice: req.nice, currentNice: self.nice, limits }, self.tools);
   if (!wrapped.ok) return wrapped;
   const w = wrapped.value;
   const fb = w.fallbackIdentity;
@@ -122,6 +127,45 @@ export function prepareSpawn(req: SpawnRequest, home: string, self: SelfInfo): P
     value: {
       file: w.file, args: w.args, argv0: w.wrapped ? w.file : req.argv[0] ?? file, cwd, umask: req.umask,
       uid: fb?.uid ?? undefined, gid: fb?.gid ?? undefined,
+      owner: id.value === null || (id.value.uid === null && id.value.gid === null) ? null : { uid: id.value.uid ?? -1, gid: id.value.gid ?? -1 },
     },
   };
+}
+
+/**
+ * systemd's setrlimit_closest(): a limit above what the manager may grant (no CAP_SYS_RESOURCE,
+ * as in most containers) is lowered to the manager's own hard limit instead of failing the start.
+ */
+export function clampLimits(limits: SpawnRequest['limits'], hard: Readonly<Record<string, number>> | null): SpawnRequest['limits'] {
+  if (hard === null) return limits;
+  const out: Record<string, { soft: number; hard: number }> = {};
+  for (const [k, v] of Object.entries(limits)) {
+    const max = hard[k] ?? Infinity;
+    out[k] = { soft: Math.min(v.soft, max), hard: Math.min(v.hard, max) };
+  }
+  return out;
+}
+
+/** Limit…= name (NOFILE …) → the name /proc/self/limits uses. */
+const PROC_LIMIT_NAMES: Readonly<Record<string, string>> = {
+  CPU: 'Max cpu time', FSIZE: 'Max file size', DATA: 'Max data size', STACK: 'Max stack size', CORE: 'Max core file size',
+  RSS: 'Max resident set', NPROC: 'Max processes', NOFILE: 'Max open files', MEMLOCK: 'Max locked memory', AS: 'Max address space',
+  LOCKS: 'Max file locks', SIGPENDING: 'Max pending signals', MSGQUEUE: 'Max msgqueue size', NICE: 'Max nice priority',
+  RTPRIO: 'Max realtime priority', RTTIME: 'Max realtime timeout',
+};
+
+const CAP_SYS_RESOURCE = 24n;
+
+/** Our hard limits if we lack CAP_SYS_RESOURCE (read from /proc/self), else null. */
+export function ownHardLimits(read: (path: string) => string | null): Record<string, number> | null {
+  const capEff = /^CapEff:\s*([0-9a-f]+)/m.exec(read('/proc/self/status') ?? '')?.[1];
+  if (capEff === undefined || ((BigInt(`0x${capEff}`) >> CAP_SYS_RESOURCE) & 1n) === 1n) return null;
+  const text = read('/proc/self/limits') ?? '';
+  const out: Record<string, number> = {};
+  for (const [key, name] of Object.entries(PROC_LIMIT_NAMES)) {
+    const line = text.split('\n').find((l) => l.startsWith(name));
+    const hard = line?.slice(name.length).trim().split(/\s+/)[1];
+    if (hard !== undefined) out[key] = hard === 'unlimited' ? Infinity : Number(hard);
+  }
+  return out;
 }

@@ -42,6 +42,23 @@ export interface SpawnRequest {
   readonly notify: boolean;
   /** Extra fds for socket activation (issue 8); empty for now. */
   readonly fds: readonly number[];
+  /** RuntimeDirectory= and friends, created (with parents) before the command runs. */
+  readonly directories?: readonly ExecDirectory[];
+}
+
+/** One directory to create before a command runs; `owned` = chown to User=/Group= (not configuration). */
+export interface ExecDirectory {
+  readonly path: string;
+  readonly mode: number;
+  readonly owned: boolean;
+  /** systemd's exit status when creating it fails (233 RUNTIME_DIRECTORY …). */
+  readonly exitStatus: number;
+}
+
+/** Removes what a unit leaves behind when it goes dead (RuntimeDirectory=, PIDFile=). */
+export interface PathRemover {
+  /** Best effort: a missing path is not an error; `recursive` removes a directory tree. */
+  remove(path: string, options: { readonly recursive: boolean }): void;
 }
 
 export interface SignalRequest {
@@ -134,4 +151,6 @@ export interface Ports {
   readonly timeZones: TimeZones;
   /** Uniform in [0, 1), for RandomizedDelaySec=; seeded in simulation. */
   readonly random: () => number;
+  /** Optional: without it nothing is removed on stop. */
+  readonly paths?: PathRemover;
 }

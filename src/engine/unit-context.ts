@@ -3,6 +3,7 @@
 import type { EngineState } from './engine-state.ts';
 import type { UnitContext } from './unit-types/index.ts';
 import { buildExec } from './unit-file/exec-env.ts';
+import { execDirectories, execDirectoryEnv, runtimeDirectoriesToRemove } from './unit-file/exec-dirs.ts';
 import type { Unit } from './unit.ts';
 import { unitNotify } from './unit-notify.ts';
 import { enqueueInternal } from './enqueue.ts';
@@ -49,8 +50,10 @@ function makeContext(s: EngineState): UnitContext {
     stateChanged: (view, flags) => unitNotify(s, unitOf(view), flags ?? {}),
     spawn(view, command, options) {
       const unit = unitOf(view);
+      const exec = unit.config.service?.exec;
       const monitor = options.monitor ? monitorEnv(s, unit) : {};
-      const built = buildExec(unit.config, command, { ...options.env, ...monitor, INVOCATION_ID: unit.invocationId }, ports.host, ports.fs);
+      const dirEnv = exec ? execDirectoryEnv(exec, ports.host) : {};
+      const built = buildExec(unit.config, command, { ...options.env, ...monitor, INVOCATION_ID: unit.invocationId, ...dirEnv }, ports.host, ports.fs);
       if (!built.ok) return { kind: 'failed', message: built.message };
       if (command.ignoreFailure && built.path.startsWith('/') && ports.fs.stat(built.path) === null) {
         ports.events.emit({ kind: 'Log', level: 'info', unit: unit.id, message: `Executable ${built.path} missing, skipping: ${command.line}` });
@@ -58,7 +61,6 @@ function makeContext(s: EngineState): UnitContext {
       }
       const execId = s.nextExecId++;
       s.execs.set(execId, unit);
-      const exec = unit.config.service?.exec;
       ports.processes.spawn({
         execId, unit: unit.id, role: options.role, path: built.path, argv: built.argv, env: built.env,
         cwd: built.cwd, cwdOptional: built.cwdOptional,
@@ -68,7 +70,7 @@ function makeContext(s: EngineState): UnitContext {
         umask: exec?.umask ?? null, nice: exec?.nice ?? null, limits: exec?.limits ?? {},
         stdin: exec?.standardInput ?? 'null', stdout: exec?.standardOutput ?? 'journal', stderr: exec?.standardError ?? 'inherit',
         syslogIdentifier: exec?.syslogIdentifier ?? unit.id.replace(/\.[^.]+$/, ''),
-        notify: options.notify, fds: [],
+        notify: options.notify, fds: [], directories: exec ? execDirectories(exec, ports.host) : [],
       });
       return { kind: 'spawned', execId };
     },
@@ -104,5 +106,11 @@ function makeContext(s: EngineState): UnitContext {
     log: (view, level, message) => ports.events.emit({ kind: 'Log', level, unit: view.id, message }),
     readFile: (path) => ports.fs.readFile(path),
     triggers: triggerSupport(s),
+    removeRuntimeData(view, o) {
+      const exec = unitOf(view).config.service?.exec;
+      const paths = exec ? runtimeDirectoriesToRemove(exec, ports.host, o) : [];
+      for (const path of paths) ports.paths?.remove(path, { recursive: true });
+      if (o.pidFile) ports.paths?.remove(o.pidFile, { recursive: false });
+    },
   };
 }

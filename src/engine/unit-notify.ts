@@ -46,7 +46,8 @@ function stampTransition(s: EngineState, u: Unit, os: ActiveState, ns: ActiveSta
   u.stateChange = now;
   if (isInactiveOrFailed(os) && !isInactiveOrFailed(ns)) {
     u.inactiveExit = now;
-    u.invocationId = s.ports.newInvocationId();
+    if (!u.invocationAcquired) u.invocationId = s.ports.newInvocationId();
+    u.invocationAcquired = false;
   }
   if (!isInactiveOrFailed(os) && isInactiveOrFailed(ns)) u.inactiveEnter = now;
   if (!isActiveOrReloading(os) && isActiveOrReloading(ns)) u.activeEnter = now;

@@ -49,6 +49,11 @@ export function unitStart(s: EngineState, u: Unit): OpResult {
     return 'error';
   }
   if (!u.ops.canStart(u)) return 'again';
+  // unit_acquire_invocation_id(): the first command of this start already carries the new id.
+  if (isInactiveOrFailed(u.lastActive)) {
+    u.invocationId = s.ports.newInvocationId();
+    u.invocationAcquired = true;
+  }
   return u.ops.start(unitContext(s), u, u.runtime);
 }
 

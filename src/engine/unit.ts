@@ -19,6 +19,8 @@ export class Unit implements UnitView {
   /** The active state last reported to the engine (the "old state" of the next notification). */
   lastActive: ActiveState = 'inactive';
   invocationId = '';
+  /** Set when a start acquired invocationId, so leaving inactive keeps it instead of making another. */
+  invocationAcquired = false;
   stateChange: Stamp = ZERO;
   inactiveExit: Stamp = ZERO;
   activeEnter: Stamp = ZERO;

@@ -40,7 +40,7 @@ export async function startDaemon(units: Record<string, string>, extraFlags: rea
       if (proc.exitCode !== null) return proc.exitCode;
       const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
       proc.kill('SIGTERM');
-      const code = await Promise.race([exited, sleep(20_000).then(() => 'timeout' as const)]);
+      const code = await Promise.race([exited, sleep(20_000, undefined, { ref: false }).then(() => 'timeout' as const)]);
       if (code === 'timeout') { proc.kill('SIGKILL'); throw new Error(`daemon did not exit on SIGTERM:\n${out}`); }
       rmSync(dir, { recursive: true, force: true });
       return code;

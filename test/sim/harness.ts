@@ -168,6 +168,7 @@ export class Sim {
       // Zones over Intl, as the daemon has them: the engine itself never sees tzdata.
       timeZones: { local: () => intlZone(o.timeZone ?? 'UTC'), named: (name) => intlZone(name) },
       random,
+      paths: { remove: (path) => { if (this.fs.lstat(path) !== null) this.fs.remove(path); } },
     }, { unitPath: [...(o.unitPath ?? ['/etc/systemd/system']), BUILTIN_DIR] });
   }
 
@@ -205,6 +206,7 @@ export class Sim {
       this.push(this.now, { kind: 'ProcessExited', execId: req.execId, code: 'exited', status: 203 });
       return;
     }
+    for (const d of req.directories ?? []) this.fs.mkdir(d.path);
     const p = this.newProcess(req.execId, req.unit, script, req.env);
     this.push(this.now, { kind: 'ProcessStarted', execId: req.execId, pid: p.pid });
     for (const { at, act } of script.steps) this.push(this.now + at, () => this.act(p, act));

@@ -4,9 +4,10 @@ import type { JobMode, UnitName, Usec } from '../types.ts';
 import { USEC_PER_MSEC, USEC_PER_SEC } from '../types.ts';
 import { parseUnitName } from '../unit-name.ts';
 import type {
-  EmergencyAction, ExecCommand, ExecContext, InstallConfig, KillConfig, ServiceConfig, ServiceType, SocketConfig,
+  EmergencyAction, ExecCommand, ExecContext, ExecDirectories, ExecDirectoryType, InstallConfig, KillConfig, ServiceConfig, ServiceType, SocketConfig,
   SocketListen, TimerConfig, UnitSettings,
 } from './config.ts';
+import { EXEC_DIRECTORY_TYPES } from './config.ts';
 import type { SettingStore } from './schema.ts';
 import { toExitStatusSet, type ExitStatusItem } from './values.ts';
 
@@ -69,7 +70,18 @@ export function buildExecContext(s: SettingStore): ExecContext {
     standardError: s.scalar('StandardError', 'inherit'),
     syslogIdentifier: s.scalar<string | null>('SyslogIdentifier', null),
     runtimeDirectory: s.list<string>('RuntimeDirectory'),
+    execDirectories: buildExecDirectories(s),
+    runtimeDirectoryPreserve: s.scalar('RuntimeDirectoryPreserve', 'no'),
   };
+}
+
+const DIRECTORY_KEYS: Readonly<Record<ExecDirectoryType, string>> = {
+  runtime: 'RuntimeDirectory', state: 'StateDirectory', cache: 'CacheDirectory', logs: 'LogsDirectory', configuration: 'ConfigurationDirectory',
+};
+
+function buildExecDirectories(s: SettingStore): ExecDirectories {
+  const entry = (key: string) => ({ names: [...new Set(s.list<string>(key))], mode: s.scalar<number>(`${key}Mode`, 0o755) });
+  return Object.fromEntries(EXEC_DIRECTORY_TYPES.map((t) => [t, entry(DIRECTORY_KEYS[t])])) as unknown as ExecDirectories;
 }
 
 export function buildKill(s: SettingStore): KillConfig {

@@ -74,7 +74,16 @@ export interface ExecContext {
   readonly standardError: string;
   readonly syslogIdentifier: string | null;
   readonly runtimeDirectory: readonly string[];
+  /** StateDirectory= and friends, relative names; modes default to 0755 (exec-dirs.ts). */
+  readonly execDirectories: ExecDirectories;
+  readonly runtimeDirectoryPreserve: 'no' | 'yes' | 'restart';
 }
+
+export const EXEC_DIRECTORY_TYPES = ['runtime', 'state', 'cache', 'logs', 'configuration'] as const;
+export type ExecDirectoryType = (typeof EXEC_DIRECTORY_TYPES)[number];
+export type ExecDirectories = Readonly<Record<ExecDirectoryType, { readonly names: readonly string[]; readonly mode: number }>>;
+const NONE = { names: [], mode: 0o755 } as const;
+export const NO_EXEC_DIRECTORIES: ExecDirectories = { runtime: NONE, state: NONE, cache: NONE, logs: NONE, configuration: NONE };
 
 export interface ServiceConfig {
   readonly type: ServiceType;

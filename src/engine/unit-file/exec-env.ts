@@ -3,7 +3,7 @@
 // `$VAR`/`${VAR}`/`$$` expansion of the arguments, PATH lookup and the working directory.
 import { globPaths } from '../conditions.ts';
 import type { FileSystem, HostInfo } from '../ports.ts';
-import type { ExecCommand, ExecContext, LoadedUnit } from './config.ts';
+import { NO_EXEC_DIRECTORIES, type ExecCommand, type ExecContext, type LoadedUnit } from './config.ts';
 import { parseEnvFile } from './env-file.ts';
 import { splitWords } from './words.ts';
 
@@ -136,7 +136,8 @@ function workingDirectory(exec: ExecContext, host: HostInfo, fs: FileSystem): { 
 const EMPTY_EXEC: ExecContext = {
   environment: [], environmentFiles: [], passEnvironment: [], unsetEnvironment: [], workingDirectory: null, user: null,
   group: null, supplementaryGroups: [], umask: null, nice: null, limits: {}, standardInput: 'null', standardOutput: 'journal',
-  standardError: 'inherit', syslogIdentifier: null, runtimeDirectory: [],
+  standardError: 'inherit', syslogIdentifier: null, runtimeDirectory: [], execDirectories: NO_EXEC_DIRECTORIES,
+  runtimeDirectoryPreserve: 'no',
 };
 
 /** Everything the process driver needs for one command of `config`, or why it cannot run. */

@@ -87,7 +87,10 @@ const ROWS: readonly RowSpec[] = [
 
   [EXEC_SECTIONS, 'WorkingDirectory', S(V.workingDirectory)],
   [EXEC_SECTIONS, 'User Group SyslogIdentifier', S(V.text)],
-  [EXEC_SECTIONS, 'SupplementaryGroups PassEnvironment UnsetEnvironment RuntimeDirectory', L(V.words)],
+  [EXEC_SECTIONS, 'SupplementaryGroups PassEnvironment UnsetEnvironment', L(V.words)],
+  [EXEC_SECTIONS, 'RuntimeDirectory StateDirectory CacheDirectory LogsDirectory ConfigurationDirectory', L(V.execDirectories)],
+  [EXEC_SECTIONS, 'RuntimeDirectoryMode StateDirectoryMode CacheDirectoryMode LogsDirectoryMode ConfigurationDirectoryMode', S(V.octalMode(0o7777))],
+  [EXEC_SECTIONS, 'RuntimeDirectoryPreserve', S(V.runtimeDirectoryPreserve)],
   [EXEC_SECTIONS, 'UMask', S(V.octalMode(0o777))],
   [EXEC_SECTIONS, 'Nice', S(V.nice)],
   [EXEC_SECTIONS, 'Environment', L(V.environment)],
@@ -111,8 +114,7 @@ const ROWS: readonly RowSpec[] = [
     ExecSearchPath BindPaths BindReadOnlyPaths TemporaryFileSystem PrivateTmp PrivateDevices ProtectKernelTunables
     ProtectKernelModules ProtectKernelLogs ProtectClock ProtectControlGroups NetworkNamespacePath IPCNamespacePath
     PrivateNetwork PrivateUsers PrivateMounts PrivateIPC ProtectSystem ProtectHome MountFlags MountAPIVFS Personality
-    RuntimeDirectoryPreserve RuntimeDirectoryMode StateDirectory StateDirectoryMode CacheDirectory CacheDirectoryMode
-    LogsDirectory LogsDirectoryMode ConfigurationDirectory ConfigurationDirectoryMode SetCredential SetCredentialEncrypted
+    SetCredential SetCredentialEncrypted
     LoadCredential LoadCredentialEncrypted PAMName IgnoreSIGPIPE UtmpIdentifier UtmpMode SELinuxContext AppArmorProfile
     SmackProcessLabel ProtectHostname Capabilities ControlGroup ControlGroupModify ControlGroupPersistent
     Slice CPUAccounting CPUWeight StartupCPUWeight CPUShares StartupCPUShares CPUQuota CPUQuotaPeriodSec AllowedCPUs

@@ -42,6 +42,32 @@ export const bool: Parser = (v) => {
 export const oneOf = (values: readonly string[], what: string): Parser => (v) =>
   values.includes(v) ? good(v) : bad(`Failed to parse ${what}, ignoring: ${v}`);
 
+/** RuntimeDirectoryPreserve=: a boolean or `restart` (exec_preserve_mode_from_string). */
+export const runtimeDirectoryPreserve: Parser = (v) => {
+  if (v === 'restart') return good(v);
+  const b = parseBoolean(v);
+  return b === null ? bad(`Failed to parse RuntimeDirectoryPreserve setting, ignoring: ${v}`) : good(b ? 'yes' : 'no');
+};
+
+/**
+ * RuntimeDirectory= and friends: relative paths below the type's base directory; absolute ones,
+ * `..` and empty components are refused per word, as config_parse_exec_directories does.
+ */
+export const execDirectories: Parser = (v, ctx) => {
+  const r = expand(v, ctx);
+  if (!r.ok) return r.out;
+  const split = splitWords(r.value);
+  if (!split.ok) return bad(`Invalid syntax, ignoring: ${v}`);
+  const names: string[] = [];
+  const warnings: string[] = [];
+  for (const { text: w } of split.words) {
+    const parts = w.split('/').filter((p) => p !== '' && p !== '.');
+    if (w.startsWith('/') || parts.length === 0 || parts.includes('..')) warnings.push(`${ctx.key}= path is not valid, ignoring assignment: ${w}`);
+    else names.push(parts.join('/'));
+  }
+  return good(names, warnings);
+};
+
 export const jobMode: Parser = oneOf(JOB_MODES, 'job mode');
 
 /** systemd 252's action words (emergency-action.c); halt, kexec and soft-reboot came later and are refused. */

@@ -59,6 +59,8 @@ export interface UnitContext {
   propagateReload(unit: UnitView): void;
   log(unit: UnitView, level: 'debug' | 'info' | 'notice' | 'warning' | 'error', message: string): void;
   readFile(path: string): string | null;
+  /** The unit went dead: remove its runtime directories (per RuntimeDirectoryPreserve=) and PID file. */
+  removeRuntimeData(unit: UnitView, options: { readonly willRestart: boolean; readonly pidFile: string | null }): void;
   readonly triggers: TriggerSupport;
 }
 

@@ -201,6 +201,8 @@ export function enterDead(c: Svc, f: ServiceResult, o: { restartAllowed: boolean
     manualStop: r.manualStop, stopJobInstalled: stopJob, result: r.result, mainCode: r.mainExec.code, mainStatus: r.mainExec.status,
   });
   setState(c, end, { willAutoRestart: willRestart });
+  // service_enter_dead: the PID file is stale now, and the runtime directories go (03 §6.4).
+  c.ctx.removeRuntimeData(c.unit, { willRestart, pidFile: c.cfg.pidFile });
   if (willRestart && r.state === end) {
     const delay = restartDelayUsec(c.cfg, r.nRestarts + 1);
     setState(c, 'auto-restart', { deadline: c.ctx.now() + delay });

@@ -10,7 +10,7 @@ import { userGroups } from '../../../src/daemon/accounts.ts';
 import { wrapExec } from '../../../src/daemon/exec-wrap.ts';
 import { NotifyReceiver } from '../../../src/daemon/notify.ts';
 import { NodeProcessDriver } from '../../../src/daemon/process-driver.ts';
-import { resolveIdentity } from '../../../src/daemon/process-exec.ts';
+import { clampLimits, ownHardLimits, resolveIdentity } from '../../../src/daemon/process-exec.ts';
 import type { SpawnRequest } from '../../../src/engine/ports.ts';
 import { captureLog, Inputs } from './helpers.ts';
 
@@ -71,7 +71,7 @@ test('userGroups is initgroups: the primary gid plus every group listing the use
 });
 
 test('resolveIdentity: unknown users/groups are 217/216; an unprivileged manager may only be itself', () => {
-  const self = { uid: 1234, gid: 1234, nice: 0, tools: TOOLS };
+  const self = { uid: 1234, gid: 1234, nice: 0, tools: TOOLS, hardLimits: null };
   const r = (o: Partial<SpawnRequest>, s = self) => resolveIdentity({ ...base, ...o }, s);
   assert.deepEqual(r({ user: 'no-such-user-xyz' }).ok ? null : (r({ user: 'no-such-user-xyz' }) as { status: number }).status, 217);
   assert.equal((r({ group: 'no-such-group-xyz' }) as { status: number }).status, 216);
@@ -111,4 +111,19 @@ test('Group= alone changes the gid; the unknown user is still 217 with no proces
   assert.deepEqual(r.out.trim().split('\n'), ['100', '0']);
   const bad = await run('true', { user: 'no-such-user-xyz' });
   assert.equal(bad.status, 217);
+});
+
+test('clampLimits: without CAP_SYS_RESOURCE a limit is lowered to our hard limit (setrlimit_closest)', () => {
+  const limits = { NOFILE: { soft: 65535, hard: 65535 }, CORE: { soft: 0, hard: Infinity } };
+  assert.deepEqual(clampLimits(limits, null), limits);
+  assert.deepEqual(clampLimits(limits, { NOFILE: 20000, CORE: Infinity }), { NOFILE: { soft: 20000, hard: 20000 }, CORE: { soft: 0, hard: Infinity } });
+});
+
+test('ownHardLimits: null with CAP_SYS_RESOURCE, else the hard column of /proc/self/limits', () => {
+  const limits = 'Limit                     Soft Limit           Hard Limit           Units\nMax open files            1024                 20000                files\nMax core file size        0                    unlimited            bytes\n';
+  const files = (cap: string) => (p: string) => (p === '/proc/self/status' ? `Name:\tx\nCapEff:\t${cap}\n` : p === '/proc/self/limits' ? limits : null);
+  assert.equal(ownHardLimits(files('000001ffffffffff')), null);
+  const own = ownHardLimits(files('000001fffeffffff'));
+  assert.equal(own?.['NOFILE'], 20000);
+  assert.equal(own?.['CORE'], Infinity);
 });

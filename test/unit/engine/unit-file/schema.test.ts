@@ -52,3 +52,20 @@ test('lists reset on empty, dependencies do not, Environment= words are checked'
     'Failed to add dependency on bad/name, ignoring: Invalid argument',
   ]);
 });
+
+test('RuntimeDirectory= and friends: relative paths only, specifiers expanded; modes octal; Preserve= takes booleans or restart', () => {
+  const { store, messages } = run([
+    ['Service', 'RuntimeDirectory', 'sshd %N/sub /abs ../up a//b/'], ['Service', 'RuntimeDirectoryMode', '2755'],
+    ['Service', 'StateDirectory', 'redis'], ['Service', 'RuntimeDirectoryPreserve', 'true'], ['Service', 'LogsDirectoryMode', '999'],
+  ]);
+  assert.deepEqual(store.list('RuntimeDirectory'), ['sshd', 'a/sub', 'a/b']);
+  assert.deepEqual(store.list('StateDirectory'), ['redis']);
+  assert.equal(store.scalar('RuntimeDirectoryMode', 0), 0o2755);
+  assert.equal(store.scalar('RuntimeDirectoryPreserve', ''), 'yes');
+  assert.deepEqual(messages, [
+    'RuntimeDirectory= path is not valid, ignoring assignment: /abs',
+    'RuntimeDirectory= path is not valid, ignoring assignment: ../up',
+    'Failed to parse mode value, ignoring: 999',
+  ]);
+  assert.equal(run([['Service', 'RuntimeDirectoryPreserve', 'restart']]).store.scalar('RuntimeDirectoryPreserve', ''), 'restart');
+});
