@@ -1,6 +1,7 @@
 // The sd_notify receiver: one datagram socket per unit (koffi: SO_PASSCRED + recvmsg), created
-// on first use under <control socket dir>/notify/. A datagram is attributed to a unit by the
-// socket it reached and carries its sender's pid; each becomes a NotifyReceived input.
+// on first use under <control socket dir>.notify/, beside the owner-only control directory. A
+// datagram is attributed to a unit by the socket it reached and carries its sender's pid; each
+// becomes a NotifyReceived input.
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';

@@ -375,4 +375,8 @@ export class NodeProcessDriver implements ProcessDriver {
 }
 
 /** Where per-unit notify sockets live: next to the control socket. */
-export const notifyDirFor = (controlSocket: string): string => `${dirname(controlSocket)}/notify`;
+/**
+ * Notify sockets live beside the control socket's owner-only directory, not inside it, so services
+ * running as other users can reach them: /run/unitd/unitd.sock → /run/unitd.notify/UNIT.
+ */
+export const notifyDirFor = (controlSocket: string): string => `${dirname(controlSocket)}.notify`;

@@ -82,14 +82,11 @@ export class RpcServer {
     }
   }
 
-  /**
-   * Creates the socket (socket 0600) once the daemon is ready to serve. Its directory is 0711:
-   * not listable, but services running as other users must reach the notify sockets below it.
-   */
+  /** Creates the socket (directory 0700, socket 0600) once the daemon is ready to serve. */
   async listen(): Promise<void> {
     const path = this.o.socketPath;
-    const created = mkdirSync(dirname(path), { recursive: true, mode: 0o711 });
-    if (created !== undefined) chmodSync(dirname(path), 0o711);
+    const created = mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    if (created !== undefined) chmodSync(dirname(path), 0o700);
     try {
       if (lstatSync(path).isSocket()) unlinkSync(path);
     } catch { /* nothing stale */ }

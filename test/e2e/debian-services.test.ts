@@ -108,8 +108,7 @@ const commOf = (nspid: number): string => inBox('cat', `/proc/${nspid}/comm`).st
 before(async () => {
   if (skip) return;
   dir = mkdtempSync(join(tmpdir(), 'unitd-debian-'));
-  // Like /run: unitd creates its socket directory (run/) inside, and redis (User=redis) must be
-  // able to reach the notify socket below it.
+  // Like /run: redis (User=redis) must reach its notify socket in run.notify/ beside unitd's run/.
   chmodSync(dir, 0o755);
   const units = join(dir, 'units');
   mkdirSync(units);

@@ -133,8 +133,8 @@ test('MAINPID= of a process outside the unit: ignored from an unprivileged sende
   const foreign = spawn('/bin/sleep', ['300'], { stdio: 'ignore', detached: true });
   try {
     writeFileSync(file('foreign.env'), `FOREIGN=${foreign.pid}\n`);
-    // The notify socket lives under the control socket's 0700 directory: let nobody reach it.
-    for (const dir of [d.dir, join(d.dir, 'run')]) chmodSync(dir, 0o711);
+    // The notify sockets sit beside the control socket's directory, inside this test's 0700 one.
+    chmodSync(d.dir, 0o711);
     const nobody = d.ctl('start', 'mainpid-nobody.service');
     assert.equal(nobody.status, 0, nobody.stderr);
     const main = Number(prop('mainpid-nobody.service', 'MainPID'));

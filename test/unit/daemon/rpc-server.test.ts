@@ -70,9 +70,9 @@ class Raw {
   }
 }
 
-test('the socket is owner-only inside a directory others may only traverse (to reach notify sockets)', () => {
+test('the socket is owner-only inside an owner-only directory', () => {
   assert.equal(statSync(socketPath).mode & 0o777, 0o600);
-  assert.equal(statSync(dirname(socketPath)).mode & 0o777, 0o711);
+  assert.equal(statSync(dirname(socketPath)).mode & 0o777, 0o700);
 });
 
 test('Ping answers; garbage gets the JSON-RPC error it deserves and the connection stays usable', async () => {
@@ -260,7 +260,7 @@ test('a peer running as uid 65534 may read but not change anything', async () =>
     assert.equal(denied.error.data.name, 'org.freedesktop.systemd1.AccessDenied');
     assert.ok(Array.isArray(replies.find((r: any) => r.id === 2).result.jobs), 'read-only calls are allowed');
   } finally {
-    chmodSync(dirname(socketPath), 0o711);
+    chmodSync(dirname(socketPath), 0o700);
     chmodSync(socketPath, 0o600);
   }
 });
