@@ -63,6 +63,8 @@ export class NodeProcessDriver implements ProcessDriver {
   private selfInfo: SelfInfo | null = null;
   private readonly tracker: UnitTracker;
   private trackTimer: NodeJS.Timeout | null = null;
+  /** unitd's own process group (1 as PID 1): never a unit's, whatever a MAINPID= names. */
+  private readonly ownGroup = readStat(process.pid)?.pgrp ?? process.pid;
 
   constructor(options: DriverOptions) {
     this.o = options;
@@ -116,7 +118,11 @@ export class NodeProcessDriver implements ProcessDriver {
     const st = readStat(pid);
     const pgid = st?.pgrp ?? pid;
     this.execs.set(execId, { unit, pid, pgid, adopted: true });
-    this.groupsOf(unit).add(pgid);
+    // A daemon that called setsid() leads its own group: that group is the unit's. A pid inside
+    // another group (MAINPID= from root, a PID file naming a stranger) brings only itself and
+    // what the tracker finds under it: stopping the unit must never signal someone else's group.
+    const groups = this.groupsOf(unit);
+    if (pgid === pid && pgid !== this.ownGroup) groups.add(pgid);
     if (st) this.tracker.addMember(unit, st);
     let done = false;
     const finish = (code: 'exited' | 'killed' | 'dumped' | 'unknown', status: number): void => {

@@ -3,6 +3,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn as nodeSpawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -237,4 +238,27 @@ test("the daemon's own fds do not leak into services", async () => {
   await inputs.exitOf(id);
   server.close();
   void logFd;
+});
+
+test("adopt() of a pid inside someone else's process group signals that pid only, never its group", async () => {
+  // Two sleeps in this test runner's own process group (children of a shell, not of Node):
+  // adopting one must not make the group the unit's.
+  let pids: number[] = [];
+  const shell = nodeSpawn('/bin/sh', ['-c', 'sleep 300 >/dev/null & echo $!; sleep 301 >/dev/null & echo $!; exec >/dev/null; wait'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    let out = '';
+    shell.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    assert.ok(await waitFor(() => out.trim().split('\n').length === 2));
+    pids = out.trim().split('\n').map(Number);
+    const [target, bystander] = pids as [number, number];
+    assert.equal(readStat(target)?.pgrp, readStat(process.pid)?.pgrp);
+    const execId = nextExec++;
+    driver.adopt(execId, 'stranger.service', target);
+    assert.ok(driver.signal({ unit: 'stranger.service', signal: 15, execIds: [execId], wholeUnit: true }) >= 1);
+    assert.equal((await inputs.exitOf(execId)).kind, 'ProcessExited');
+    assert.ok(!isDead(readStat(bystander)), 'the bystander in the same group lives on');
+  } finally {
+    for (const pid of pids) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+    shell.kill('SIGKILL');
+  }
 });
