@@ -111,6 +111,8 @@ interface Container {
   exec(...argv: string[]): Run;
   /** Sends `signal` to PID 1 and returns the container's exit status. */
   stop(signal: NodeJS.Signals): Promise<number | null>;
+  /** The container's exit status once PID 1 ends by itself. */
+  exited(): Promise<number | null>;
 }
 
 /** As `docker run --user UID:GID`: PID 1 and every exec run as that user, with its environment. */
@@ -150,6 +152,11 @@ async function runImage(t: TestContext, spec: ImageSpec, customize: (image: stri
   const exited = new Promise<number | null>((resolve) => unshare!.once('exit', (code) => resolve(code)));
   pid1 = await pid1Of(unshare);
   const pid = pid1;
+  const ended = async (): Promise<number | null> => {
+    const code = await Promise.race([exited, sleep(60_000, 'timeout' as const, { ref: false })]);
+    assert.notEqual(code, 'timeout', `PID 1 did not exit:\n${out}`);
+    return code as number | null;
+  };
   return {
     pid1: pid, root: `/proc/${pid}/root`, output: () => out,
     exec: (...argv) => {
@@ -157,12 +164,11 @@ async function runImage(t: TestContext, spec: ImageSpec, customize: (image: stri
         'env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...argv], { encoding: 'utf8', timeout: 60_000 });
       return { stdout: r.stdout, stderr: r.stderr, status: r.status };
     },
-    async stop(signal) {
+    stop(signal) {
       process.kill(pid, signal);
-      const code = await Promise.race([exited, sleep(60_000, 'timeout' as const, { ref: false })]);
-      assert.notEqual(code, 'timeout', `PID 1 did not exit on ${signal}:\n${out}`);
-      return code as number | null;
+      return ended();
     },
+    exited: ended,
   };
 }
 
@@ -243,6 +249,8 @@ test('run as a user (docker run --user), the image serves its units without root
   assert.match(result, /Result=exit-code/);
   assert.match(result, /ExecMainStatus=217/);
 
-  assert.equal(await c.stop(SPEC.stopSignal), 0, c.output());
+  // `systemctl exit N` stops every unit, then the container ends with N.
+  assert.equal(c.exec('systemctl', 'exit', '3').status, 0);
+  assert.equal(await c.exited(), 3, c.output());
   assert.match(c.output(), /"unit":"mine\.service"[^\n]*"to":"inactive"/);
 });
