@@ -19,7 +19,8 @@ RUN node scripts/build.mjs && node scripts/image-install.mjs /src/image
 
 # Runtime stage: Node 24 from the base, unitd's production files, nothing from the build tools.
 FROM node:24-bookworm-slim
-COPY --from=build /src/image/ /
+# Root-owned in the image whoever owned them in the build stage (the node user).
+COPY --from=build --chown=0:0 /src/image/ /
 # PID 1 needs root to run services as their User= (setpriv) and to own /run/unitd; the services
 # themselves should set User=. docs/containers.md shows running the whole container as a user.
 USER root

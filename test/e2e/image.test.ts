@@ -40,7 +40,7 @@ function parseDockerfile(text: string): ImageSpec {
   const install = /node scripts\/image-install\.mjs (\S+)/.exec(build);
   assert.ok(install, 'the build stage lays the image out with scripts/image-install.mjs');
   const installDir = install[1]!;
-  assert.ok(runtime.includes(`COPY --from=build ${installDir}/ /`), `the runtime stage copies ${installDir}/ onto /`);
+  assert.ok(runtime.some((l) => /^COPY --from=build (--chown=\S+ )?(\S+)\/ \/$/.exec(l)?.[2] === installDir), `the runtime stage copies ${installDir}/ onto /`);
   const from = /^FROM node:(\d+)-/i.exec(runtime[0]!);
   assert.ok(from, 'the runtime stage is based on an official node image');
   const json = (instruction: string): string[] => {
