@@ -5,6 +5,7 @@
 # image's /usr/local/bin/node, and DEST is layered on top with overlayfs; /run and /tmp are
 # private tmpfs, the host's systemd units are hidden, and ENTRYPOINT becomes the namespace's PID 1.
 # Usage: unshare --mount --pid --fork --propagation private scripts/image-boot.sh DEST NODE ENTRYPOINT...
+# (or any command in place of ENTRYPOINT, as a Dockerfile RUN step runs it)
 set -eu
 DEST=$1 NODE=$2
 shift 2
@@ -16,9 +17,10 @@ mkdir "$MNT/layer" "$MNT/upper" "$MNT/work" "$MNT/root"
 cp -a "$DEST/." "$MNT/layer/"
 R=$MNT/root
 mount -t overlay overlay -o "lowerdir=$MNT/layer:/,upperdir=$MNT/upper,workdir=$MNT/work" "$R"
-# The image's unit directories replace the host's instead of merging with them (the base image
-# ships no units of its own: no systemd package in node:24-bookworm-slim).
-mount --bind "$MNT/layer/etc/systemd/system" "$R/etc/systemd/system"
+# The image's unit directory replaces the host's instead of merging with it (the base image ships
+# no units of its own: no systemd package in node:24-bookworm-slim). It is DEST's own, so what a
+# command changes there (`systemctl enable` as a RUN step would) stays for the next boot.
+mount --bind "$DEST/etc/systemd/system" "$R/etc/systemd/system"
 for d in "$R/usr/lib/systemd/system" "$(readlink -f "$R/lib")/systemd/system"; do
   if [ -d "$d" ] && ! mountpoint -q "$d"; then mount -t tmpfs -o mode=0755 tmpfs "$d"; fi
 done

