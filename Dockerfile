@@ -5,14 +5,15 @@
 # docs/containers.md covers running it and moving a systemd-based image onto it.
 # test/e2e/image.test.ts runs this file's install step and boots the result without an engine.
 
-# Build stage: dependencies, the client bundle, then the image's files laid out under /image.
+# Build stage: dependencies, the client bundle, then the image's files laid out under /src/image.
 FROM node:24-bookworm-slim AS build
 WORKDIR /src
 RUN chown node:node /src
 USER node
 COPY --chown=node:node package.json package-lock.json ./
 # Scripts stay off until the sources are here (the prepare script builds). Optional packages
-# stay: koffi's prebuilt binary is one; the pinned Node is one too, and is left out below.
+# stay: koffi's prebuilt binary is one. The pinned Node is one too; image-install.mjs leaves it
+# out (the base image has Node 24), and every dev dependency with it.
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY --chown=node:node . .
 RUN node scripts/build.mjs && node scripts/image-install.mjs /src/image
