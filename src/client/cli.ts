@@ -3,6 +3,7 @@
 import { parseArgs } from './args.ts';
 import type { Context, Io } from './context.ts';
 import { EXIT } from './exit-codes.ts';
+import { isNoDaemon, OFFLINE_VERBS } from './offline-rpc.ts';
 import { socketPath } from './socket-path.ts';
 import type { Rpc } from './rpc-client.ts';
 import { DEFAULT_VERB, VERBS } from './verbs/index.ts';
@@ -14,6 +15,8 @@ export interface CliDeps {
   readonly uid: number;
   readonly io: Io;
   readonly connect: (path: string) => Promise<Rpc & { close(): void }>;
+  /** Without a daemon, the unit-file verbs go through this instead (offline-rpc.ts). */
+  readonly offline?: () => Rpc & { close(): void };
   readonly program?: string;
   /** Shows a paged verb's collected stdout (pager.ts); without it lines go straight to io.out. */
   readonly page?: (lines: readonly string[], options: { noPager: boolean }) => Promise<void>;
@@ -55,8 +58,12 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
   try {
     rpc = verb.offline ? OFFLINE_RPC : await deps.connect(path);
   } catch (err) {
-    io.err(`Failed to connect to unitd at ${path}: ${(err as Error).message}`);
-    return EXIT.failure;
+    if (deps.offline && OFFLINE_VERBS.has(verbName) && isNoDaemon(err)) {
+      rpc = deps.offline();
+    } else {
+      io.err(`Failed to connect to unitd at ${path}: ${(err as Error).message}`);
+      return EXIT.failure;
+    }
   }
   const paged: string[] | null = verb.pager && deps.page ? [] : null;
   const verbIo = paged ? { ...io, out: (line: string) => { paged.push(line); } } : io;

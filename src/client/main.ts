@@ -2,8 +2,10 @@
 // environment into cli.ts and exits with the verb's status. Nothing else lives here.
 // Run as `systemctl` (bin/unitctl reached through a link of that name, $UNITCTL_NAME) it says
 // systemctl in its hints and behaves the same otherwise.
+import { dirname, join } from 'node:path';
 import { runCli } from './cli.ts';
 import { connect } from './index.ts';
+import { offlineRpc } from './offline-rpc.ts';
 import { colorsWanted, outputWidth } from './terminal.ts';
 
 // First: the daemon names the requester of a job from /proc/<pid>/comm.
@@ -32,6 +34,8 @@ runCli(process.argv.slice(2), {
   env,
   uid: process.getuid?.() ?? -1,
   connect,
+  // The bundle is dist/unitctl.cjs; the offline helper runs from the sources beside it.
+  offline: () => offlineRpc(process.execPath, join(dirname(process.argv[1] ?? '.'), '../src/daemon/offline.ts')),
   program: env.UNITCTL_NAME === 'systemctl' ? 'systemctl' : 'unitctl',
   io: {
     out: (line) => { clearProgress(); stdout.write(`${line}\n`); },

@@ -108,7 +108,8 @@ export class RpcConnection implements Rpc {
 export function connect(path: string): Promise<RpcConnection> {
   return new Promise((resolve, reject) => {
     const socket = createConnection({ path });
-    const onError = (err: NodeJS.ErrnoException): void => reject(new Error(errnoText(err)));
+    // The code stays on the error: no socket (ENOENT, ECONNREFUSED) sends some verbs offline.
+    const onError = (err: NodeJS.ErrnoException): void => reject(Object.assign(new Error(errnoText(err)), { code: err.code }));
     socket.once('error', onError);
     socket.once('connect', () => {
       socket.off('error', onError);

@@ -126,8 +126,9 @@ function resolvePath(path: string, env: Readonly<Env>, fs: FileSystem): string {
 
 function workingDirectory(exec: ExecContext, host: HostInfo, fs: FileSystem): { cwd: string; optional: boolean } {
   const wd = exec.workingDirectory;
-  const fallback = host.uid === 0 ? '/' : host.home;
-  if (!wd) return { cwd: fallback, optional: false };
+  // A user manager starts services in $HOME and tolerates its absence (systemd's
+  // unit_patch_contexts(), working_directory_missing_ok); the system manager uses /.
+  if (!wd) return host.uid === 0 ? { cwd: '/', optional: false } : { cwd: host.home, optional: true };
   if (wd.path !== '~') return { cwd: wd.path, optional: wd.optional };
   const home = exec.user !== null ? lookupUser(fs, exec.user)?.home : host.home;
   return { cwd: home ?? host.home, optional: wd.optional };

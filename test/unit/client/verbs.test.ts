@@ -182,6 +182,24 @@ test('cli: connection failure', async () => {
   assert.deepEqual(io.stderr, ['Failed to connect to unitd at /run/unitd/unitd.sock: No such file or directory']);
 });
 
+test('cli: with no daemon, the unit-file verbs go offline and the others fail to connect', async () => {
+  const noSocket = async (): Promise<never> => { throw Object.assign(new Error('No such file or directory'), { code: 'ENOENT' }); };
+  const offline = new FakeRpc({ EnableUnitFiles: () => ({ changes: [{ type: 'symlink', path: '/etc/systemd/system/multi-user.target.wants/a.service', source: '/etc/systemd/system/a.service' }], noInstallInfo: false }) });
+  const io = memoryIo();
+  assert.equal(await runCli(['enable', 'a.service'], { env: {}, uid: 0, io, connect: noSocket, offline: () => offline }), 0);
+  assert.deepEqual(offline.methods(), ['EnableUnitFiles']);
+  assert.deepEqual(io.stderr, ['Created symlink /etc/systemd/system/multi-user.target.wants/a.service → /etc/systemd/system/a.service.']);
+
+  const started = memoryIo();
+  assert.equal(await runCli(['start', 'a.service'], { env: {}, uid: 0, io: started, connect: noSocket, offline: () => offline }), 1);
+  assert.deepEqual(started.stderr, ['Failed to connect to unitd at /run/unitd/unitd.sock: No such file or directory']);
+  // A socket that exists but refuses this user is not "no daemon": no offline changes behind its back.
+  const denied = memoryIo();
+  const noAccess = async (): Promise<never> => { throw Object.assign(new Error('Permission denied'), { code: 'EACCES' }); };
+  assert.equal(await runCli(['enable', 'a.service'], { env: {}, uid: 0, io: denied, connect: noAccess, offline: () => offline }), 1);
+  assert.deepEqual(offline.methods(), ['EnableUnitFiles']);
+});
+
 test('socket path: option, then UNITD_SOCKET, then root/user default', () => {
   assert.equal(socketPath('/a', { UNITD_SOCKET: '/b' }, 0), '/a');
   assert.equal(socketPath(null, { UNITD_SOCKET: '/b' }, 0), '/b');

@@ -80,3 +80,17 @@ test('default PATH and cwd', () => {
   assert.ok(r.ok);
   assert.deepEqual([r.env['PATH'], r.cwd], ['/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin', '/']);
 });
+
+test('as a user manager the default cwd is the home directory, and a missing one is not an error', () => {
+  // systemd 252 unit_patch_contexts(): a user manager's services start in $HOME,
+  // working_directory_missing_ok, so `docker run --user` with a home that does not exist still runs them.
+  const host = { ...HOST, uid: 65534, gid: 65534, userName: 'nobody', home: '/nonexistent' };
+  const fs = new MemFs({ '/u/a.service': '[Service]\nExecStart=/bin/a\n' });
+  const config = loadUnit(new UnitFileIndex(['/u'], fs), 'a.service', host);
+  const r = buildExec(config, config.service!.execStart[0]!, {}, host, fs);
+  assert.ok(r.ok);
+  assert.deepEqual([r.cwd, r.cwdOptional], ['/nonexistent', true]);
+  const root = buildExec(config, config.service!.execStart[0]!, {}, HOST, fs);
+  assert.ok(root.ok);
+  assert.deepEqual([root.cwd, root.cwdOptional], ['/', false]);
+});
