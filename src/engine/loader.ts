@@ -172,13 +172,13 @@ function reportDiagnostics(s: EngineState, config: LoadedUnit): void {
 
 /** True when a file or drop-in/link directory behind the unit's configuration changed on disk since it was loaded. */
 export function needsDaemonReload(s: EngineState, u: Unit): boolean {
-  for (const [path, mtime] of Object.entries(u.config.sourceMtimes)) {
+  for (const { path, mtimeUsec: mtime } of u.config.sourceMtimes) {
     const st = s.ports.fs.stat(path);
     if (!st || st.mtimeUsec !== mtime) return true;
   }
   // A drop-in or .wants/.requires link added or removed changes its directory; a directory
   // that appeared counts once it holds something.
-  for (const [dir, mtime] of Object.entries(u.config.sourceDirs ?? {})) {
+  for (const { path: dir, mtimeUsec: mtime } of u.config.sourceDirs ?? []) {
     const st = s.ports.fs.stat(dir);
     if (mtime === null ? st !== null && (s.ports.fs.readdir(dir)?.length ?? 0) > 0 : st?.mtimeUsec !== mtime) return true;
   }
