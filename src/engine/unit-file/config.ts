@@ -201,11 +201,12 @@ export interface LoadedUnit {
   /** Every file that went into this config with its mtime (µs); NeedDaemonReload compares these. */
   readonly sourceMtimes: readonly SourceStamp<number>[];
   /**
-   * Directories that do or could hold this unit's drop-ins and .wants/.requires links, with their
-   * mtime (µs) at load, or null when they did not exist. A new or removed drop-in or link changes
-   * one of them, so NeedDaemonReload sees it too. Absent for units without a fragment.
+   * Directories holding this unit's drop-ins and .wants/.requires links at load, with their mtime
+   * (µs). A new or removed drop-in or link changes one of them, so NeedDaemonReload sees it too;
+   * the directories that could hold them but did not exist are not stored (most units have none of
+   * them), NeedDaemonReload lists them again from the search path. Absent for units without a fragment.
    */
-  readonly sourceDirs?: readonly SourceStamp<number | null>[];
+  readonly sourceDirs?: readonly SourceStamp<number>[];
   readonly settings: UnitSettings;
   readonly deps: Readonly<Partial<Record<DeclaredDepKind, readonly UnitName[]>>>;
   readonly service: ServiceConfig | null;

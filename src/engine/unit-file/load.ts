@@ -103,11 +103,17 @@ export function loadUnit(index: UnitFileIndex, name: UnitName, host: HostInfo): 
   return buildLoaded(withFiles, p, index);
 }
 
-/** The unit's drop-in and link directories with their mtimes (null: absent), for NeedDaemonReload. */
-function sourceDirMtimes(index: UnitFileIndex, id: UnitName, aliases: readonly UnitName[]): SourceStamp<number | null>[] {
-  const out: SourceStamp<number | null>[] = [];
-  for (const suffix of ['.d', '.wants', '.requires']) {
-    for (const { path, exists } of index.possibleDirs(id, aliases, suffix)) out.push({ path, mtimeUsec: exists ? (index.fs.stat(path)?.mtimeUsec ?? null) : null });
+/** The directories a unit's drop-ins and .wants/.requires links may live in (unit-file/search.ts). */
+export const SOURCE_DIR_SUFFIXES = ['.d', '.wants', '.requires'] as const;
+
+/** The unit's existing drop-in and link directories with their mtimes, for NeedDaemonReload. */
+function sourceDirMtimes(index: UnitFileIndex, id: UnitName, aliases: readonly UnitName[]): SourceStamp<number>[] {
+  const out: SourceStamp<number>[] = [];
+  for (const suffix of SOURCE_DIR_SUFFIXES) {
+    for (const { path, exists } of index.possibleDirs(id, aliases, suffix)) {
+      const mtimeUsec = exists ? index.fs.stat(path)?.mtimeUsec : undefined;
+      if (mtimeUsec !== undefined) out.push({ path, mtimeUsec });
+    }
   }
   return out;
 }
