@@ -73,6 +73,7 @@ const KINDS_BY_ATOM: ReadonlyMap<Atom, readonly DepKind[]> = (() => {
 export const kindsWithAtom = (atom: Atom): readonly DepKind[] => KINDS_BY_ATOM.get(atom) ?? [];
 
 const EMPTY: ReadonlySet<UnitName> = new Set();
+const NONE: readonly UnitName[] = Object.freeze([]);
 const NO_KINDS: ReadonlyMap<DepKind, ReadonlySet<UnitName>> = new Map();
 
 /**
@@ -97,15 +98,23 @@ export class DependencyGraph {
     return this.get(from, kind).has(to);
   }
 
-  /** Units reached from `unit` through any kind that carries `atom`. */
-  withAtom(unit: UnitName, atom: Atom): UnitName[] {
-    const kinds = kindsWithAtom(atom);
+  /**
+   * Units reached from `unit` through any kind that carries `atom`. Asked on every state change
+   * and job end, and most units have no such edge: that answer is one shared empty list.
+   */
+  withAtom(unit: UnitName, atom: Atom): readonly UnitName[] {
     const byKind = this.edges.get(unit);
-    if (!byKind) return [];
-    if (kinds.length === 1) return [...(byKind.get(kinds[0]!) ?? EMPTY)];
-    const out = new Set<UnitName>();
-    for (const k of kinds) for (const u of byKind.get(k) ?? EMPTY) out.add(u);
-    return [...out];
+    if (!byKind) return NONE;
+    let first: ReadonlySet<UnitName> | null = null;
+    let out: Set<UnitName> | null = null;
+    for (const k of kindsWithAtom(atom)) {
+      const set = byKind.get(k);
+      if (!set || set.size === 0) continue;
+      if (first === null) { first = set; continue; }
+      out ??= new Set(first);
+      for (const u of set) out.add(u);
+    }
+    return out ? [...out] : first ? [...first] : NONE;
   }
 
   hasAtom(from: UnitName, atom: Atom, to: UnitName): boolean {

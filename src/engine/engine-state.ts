@@ -1,6 +1,5 @@
 // The state the manager's modules share. Manager owns one instance; the modules (loading, job
 // running, state-change handling, properties) are functions over it, so each stays small.
-import type { JobDetails } from './api.ts';
 import type { DependencyGraph } from './deps.ts';
 import type { ExclusiveState } from './exclusive.ts';
 import type { Job } from './job.ts';
@@ -24,8 +23,11 @@ export interface EngineState {
   nextExecId: ExecId;
   /** Installed jobs that may be able to make progress, in FIFO order (02 §7.1). */
   runQueue: Job[];
-  /** Ended jobs, kept for a while so clients can ask why they ended. */
-  readonly ended: Map<JobId, JobDetails>;
+  /**
+   * Ended jobs, kept for a while so clients can ask why they ended. The Job itself (nothing
+   * changes it once uninstalled); GetJob copies it out, so ending a job allocates no copy.
+   */
+  readonly ended: Map<JobId, Job>;
   /** Continuous checks of 01 §7, drained after every input. */
   readonly upholdQueue: Set<Unit>;
   readonly boundQueue: Set<Unit>;

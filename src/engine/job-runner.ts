@@ -4,7 +4,7 @@
 // ordered neighbour finishes; the queue is drained only by dispatch(), which the daemon calls
 // when nothing else is pending, so a client's reply always precedes the first run of its job.
 import { conflicting, isStopLike, mergeAndCollapse, superset } from './job-tables.ts';
-import { describeOrigin, jobInfo, jobDetails, jobTimerId, type Job } from './job.ts';
+import { describeOrigin, jobInfo, jobTimerId, type Job } from './job.ts';
 import { ENDED_JOBS_KEPT, type EngineState } from './engine-state.ts';
 import type { JobEndCause, JobOrigin } from './events.ts';
 import type { ActiveState, InstallableJobType, JobResult } from './types.ts';
@@ -265,7 +265,7 @@ function uninstallJob(s: EngineState, job: Job, result: JobResult, cause: JobEnd
   s.jobs.delete(job.id);
   exclusiveJobRemoved(s, job);
   if (Number.isFinite(job.deadline)) s.ports.timers.cancel(jobTimerId(job.id));
-  s.ended.set(job.id, jobDetails(job));
+  s.ended.set(job.id, job);
   if (s.ended.size > ENDED_JOBS_KEPT) s.ended.delete(s.ended.keys().next().value!);
   s.ports.events.emit({ kind: 'JobRemoved', job: jobInfo(job), result, cause });
 }

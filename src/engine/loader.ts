@@ -6,7 +6,7 @@ import { DependencyGraph } from './deps.ts';
 import type { EngineState } from './engine-state.ts';
 import { makeError, ok, type Result, type UnitdError } from './errors.ts';
 import { DECLARED_DEP_KINDS, type LoadedUnit } from './unit-file/config.ts';
-import { loadUnit } from './unit-file/load.ts';
+import { loadUnit, SOURCE_DIR_SUFFIXES } from './unit-file/load.ts';
 import { validateUnitName } from './unit-name.ts';
 import type { UnitName, UnitType } from './types.ts';
 import { Unit } from './unit.ts';
@@ -172,15 +172,21 @@ function reportDiagnostics(s: EngineState, config: LoadedUnit): void {
 
 /** True when a file or drop-in/link directory behind the unit's configuration changed on disk since it was loaded. */
 export function needsDaemonReload(s: EngineState, u: Unit): boolean {
-  for (const [path, mtime] of Object.entries(u.config.sourceMtimes)) {
+  for (const { path, mtimeUsec: mtime } of u.config.sourceMtimes) {
     const st = s.ports.fs.stat(path);
     if (!st || st.mtimeUsec !== mtime) return true;
   }
   // A drop-in or .wants/.requires link added or removed changes its directory; a directory
   // that appeared counts once it holds something.
-  for (const [dir, mtime] of Object.entries(u.config.sourceDirs ?? {})) {
-    const st = s.ports.fs.stat(dir);
-    if (mtime === null ? st !== null && (s.ports.fs.readdir(dir)?.length ?? 0) > 0 : st?.mtimeUsec !== mtime) return true;
+  const dirs = u.config.sourceDirs;
+  if (!dirs) return false;
+  for (const { path, mtimeUsec } of dirs) if (s.ports.fs.stat(path)?.mtimeUsec !== mtimeUsec) return true;
+  const aliases = u.config.names.filter((n) => n !== u.id);
+  for (const suffix of SOURCE_DIR_SUFFIXES) {
+    for (const { path } of s.index.possibleDirs(u.id, aliases, suffix)) {
+      if (dirs.some((d) => d.path === path)) continue;
+      if (s.ports.fs.stat(path) !== null && (s.ports.fs.readdir(path)?.length ?? 0) > 0) return true;
+    }
   }
   return false;
 }

@@ -168,7 +168,7 @@ export class Manager implements ManagerApi {
     const live = this.s.jobs.get(id);
     if (live) return ok({ ...jobDetails(live), ...exclusiveJobFields(this.s, live) });
     const ended = this.s.ended.get(id);
-    return ended ? ok(ended) : fail('NoSuchJob', [id]);
+    return ended ? ok(jobDetails(ended)) : fail('NoSuchJob', [id]);
   }
 
   jobOrder(id: JobId): Result<{ waitingFor: JobSummary[]; blocking: JobSummary[] }> {

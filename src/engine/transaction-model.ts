@@ -1,7 +1,7 @@
 // The transaction's internal graph (02 §4, §6.1, §6.7): candidate jobs per unit, job links, and
 // deletion with or without dependents. Private to transaction*.ts; never leaves a build.
 import type { InstallableJobType, JobId, JobState, LoadState, ActiveState, UnitName } from './types.ts';
-import type { DependencyGraph } from './deps.ts';
+import type { DependencyGraph, DepKind } from './deps.ts';
 import type { UnitdError } from './errors.ts';
 import { assert } from './errors.ts';
 
@@ -87,6 +87,8 @@ export interface TxJob extends OrderNode {
 export interface UnitEntry {
   readonly name: UnitName;
   readonly state: TransactionUnitState;
+  /** The unit's edges by kind, looked up once: the graph does not change during a build. */
+  readonly deps: ReadonlyMap<DepKind, ReadonlySet<UnitName>>;
   /** Candidates, oldest first: the head (newest, 02 §6.1) is the last element. */
   readonly jobs: TxJob[];
   /** The head job, its type and ignoreOrder when the order was last found acyclic (02 §6.6). */

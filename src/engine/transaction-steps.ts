@@ -46,12 +46,19 @@ export function minimizeImpact(tx: Tx): void {
  */
 export function dropRedundant(tx: Tx): void {
   for (const entry of tx.units.values()) {
-    if (entry.jobs.length === 0) continue;
-    const installed = installedOf(tx, entry);
-    const keep = entry.jobs.some((j) => j === tx.anchor || !isRedundant(j.type, entry.state.activeState)
-      || (installed !== null && conflicting(j.type, installed.type)));
-    if (!keep) for (const j of [...entry.jobs]) deleteJob(tx, j, { dependents: false });
+    if (entry.jobs.length === 0 || keepsJobs(tx, entry)) continue;
+    for (const j of [...entry.jobs]) deleteJob(tx, j, { dependents: false });
   }
+}
+
+/** Is one of the unit's candidates the anchor, not redundant, or in conflict with its installed job? */
+function keepsJobs(tx: Tx, entry: UnitEntry): boolean {
+  const installed = installedOf(tx, entry);
+  for (const j of entry.jobs) {
+    if (j === tx.anchor || !isRedundant(j.type, entry.state.activeState)) return true;
+    if (installed !== null && conflicting(j.type, installed.type)) return true;
+  }
+  return false;
 }
 
 type OrderOutcome = 'ok' | 'again' | 'cyclic';
@@ -95,7 +102,7 @@ export function verifyOrderOnce(tx: Tx): OrderOutcome {
     // Shortcut of orderFirst: an unordered node has no successors, and an After= neighbour can
     // only wait for this node when this node is stop-like.
     const unordered = node.type === 'nop' || node.ignoreOrder;
-    const deps = unordered ? NO_DEPS : graph.kindsOf(node.name);
+    const deps = unordered ? NO_DEPS : node.job ? node.job.entry.deps : graph.kindsOf(node.name);
     const edges = deps.get('Before')?.values() ?? null;
     const afterPending = isStopLike(node.type);
     const f = frames[depth];

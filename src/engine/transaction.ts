@@ -226,7 +226,7 @@ interface Frame extends By {
 const KIND_LABEL = Object.fromEntries(DEP_KINDS.map((k) => [k, `${k}=`])) as Record<DepKind, string>;
 
 const frameOf = (tx: Tx, job: TxJob, table: PullTable): Frame => ({
-  job, rules: table[job.type], deps: tx.view.graph.kindsOf(job.name), ri: 0, ki: 0, it: null,
+  job, rules: table[job.type], deps: job.entry.deps, ri: 0, ki: 0, it: null,
   rule: PROPAGATE_STOP, depKind: 'Requires', matters: false, conflicts: false, kind: '',
 });
 
@@ -318,7 +318,7 @@ function entryOf(tx: Tx, name: UnitName): UnitEntry | null {
   if (e) return e;
   const state = tx.view.unitState(name);
   if (!state) return null;
-  const created: UnitEntry = { name, state, jobs: [], checkedHead: null, checkedType: null, checkedIgnoreOrder: false, installed: undefined };
+  const created: UnitEntry = { name, state, deps: tx.view.graph.kindsOf(name), jobs: [], checkedHead: null, checkedType: null, checkedIgnoreOrder: false, installed: undefined };
   tx.units.set(name, created);
   return created;
 }

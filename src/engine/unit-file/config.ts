@@ -191,6 +191,12 @@ export interface UnitSettings {
   readonly exclusive: readonly string[];
 }
 
+/**
+ * A path and its mtime at load. A list of these rather than a path-keyed record: objects keyed by
+ * per-unit paths give every unit its own hidden classes, which cost kilobytes per unit.
+ */
+export interface SourceStamp<M> { readonly path: string; readonly mtimeUsec: M }
+
 /** What the loader hands the manager for one unit name. */
 export interface LoadedUnit {
   readonly id: UnitName;                        // main name (fragment name, instance substituted)
@@ -201,14 +207,15 @@ export interface LoadedUnit {
   readonly loadError: { readonly name: string; readonly message: string } | null;
   readonly fragmentPath: string | null;
   readonly dropInPaths: readonly string[];
-  /** path → mtime (µs) of every file that went into this config; NeedDaemonReload compares these. */
-  readonly sourceMtimes: Readonly<Record<string, number>>;
+  /** Every file that went into this config with its mtime (µs); NeedDaemonReload compares these. */
+  readonly sourceMtimes: readonly SourceStamp<number>[];
   /**
-   * Directories that do or could hold this unit's drop-ins and .wants/.requires links: path →
-   * mtime (µs) at load, or null when it did not exist. A new or removed drop-in or link changes
-   * one of them, so NeedDaemonReload sees it too. Absent for units without a fragment.
+   * Directories holding this unit's drop-ins and .wants/.requires links at load, with their mtime
+   * (µs). A new or removed drop-in or link changes one of them, so NeedDaemonReload sees it too;
+   * the directories that could hold them but did not exist are not stored (most units have none of
+   * them), NeedDaemonReload lists them again from the search path. Absent for units without a fragment.
    */
-  readonly sourceDirs?: Readonly<Record<string, number | null>>;
+  readonly sourceDirs?: readonly SourceStamp<number>[];
   readonly settings: UnitSettings;
   readonly deps: Readonly<Partial<Record<DeclaredDepKind, readonly UnitName[]>>>;
   readonly service: ServiceConfig | null;

@@ -4,7 +4,7 @@ import type { HostInfo } from '../ports.ts';
 import type { UnitName, UnitType } from '../types.ts';
 import { parseUnitName } from '../unit-name.ts';
 import * as B from './build.ts';
-import { DECLARED_DEP_KINDS, type DeclaredDepKind, type LoadDiagnostic, type LoadedUnit } from './config.ts';
+import { DECLARED_DEP_KINDS, type DeclaredDepKind, type LoadDiagnostic, type LoadedUnit, type SourceStamp } from './config.ts';
 import { lexUnitFile } from './lexer.ts';
 import { applyAssignment, lookupKey, SECTIONS_BY_TYPE, SettingStore } from './schema.ts';
 import type { Assignment } from './lexer.ts';
@@ -24,7 +24,7 @@ interface Parsed {
 function baseUnit(id: UnitName, names: readonly UnitName[], type: UnitType): LoadedUnit {
   const store = new SettingStore();
   return {
-    id, names, type, loadState: 'not-found', loadError: null, fragmentPath: null, dropInPaths: [], sourceMtimes: {},
+    id, names, type, loadState: 'not-found', loadError: null, fragmentPath: null, dropInPaths: [], sourceMtimes: [],
     settings: B.buildSettings(store, id), deps: {}, service: null, socket: null, timer: null,
     install: B.buildInstall(store), diagnostics: [],
   };
@@ -84,8 +84,8 @@ export function loadUnit(index: UnitFileIndex, name: UnitName, host: HostInfo): 
   const fs = index.fs;
   const text = fragment.path === null ? '' : fs.readFile(fragment.path);
   if (text === null) return { ...base, loadError: LOAD_ERRORS['not-found'](id) };
-  const sourceMtimes: Record<string, number> = {};
-  if (fragment.path !== null) sourceMtimes[fragment.path] = fs.stat(fragment.path)?.mtimeUsec ?? 0;
+  const sourceMtimes: SourceStamp<number>[] = [];
+  if (fragment.path !== null) sourceMtimes.push({ path: fragment.path, mtimeUsec: fs.stat(fragment.path)?.mtimeUsec ?? 0 });
   const located = { ...base, fragmentPath: fragment.masked ? null : fragment.path, sourceMtimes };
   if (fragment.masked || text === '') return { ...located, fragmentPath: fragment.path, loadState: 'masked', loadError: LOAD_ERRORS.masked(id) };
   if (!SECTIONS_BY_TYPE[type]) return { ...located, loadState: 'error', loadError: LOAD_ERRORS.unsupported() };
@@ -95,7 +95,7 @@ export function loadUnit(index: UnitFileIndex, name: UnitName, host: HostInfo): 
   parseFile(p, text, fragment.path!, type, spec);
   const dropInPaths = index.dropInPaths(id, aliases);
   for (const path of dropInPaths) {
-    sourceMtimes[path] = fs.stat(path)?.mtimeUsec ?? 0;
+    sourceMtimes.push({ path, mtimeUsec: fs.stat(path)?.mtimeUsec ?? 0 });
     parseFile(p, fs.readFile(path) ?? '', path, type, spec);
   }
   const withFiles = { ...located, dropInPaths, sourceDirs: sourceDirMtimes(index, id, aliases), diagnostics: p.diagnostics };
@@ -103,11 +103,17 @@ export function loadUnit(index: UnitFileIndex, name: UnitName, host: HostInfo): 
   return buildLoaded(withFiles, p, index);
 }
 
-/** The unit's drop-in and link directories with their mtimes (null: absent), for NeedDaemonReload. */
-function sourceDirMtimes(index: UnitFileIndex, id: UnitName, aliases: readonly UnitName[]): Record<string, number | null> {
-  const out: Record<string, number | null> = {};
-  for (const suffix of ['.d', '.wants', '.requires']) {
-    for (const { path, exists } of index.possibleDirs(id, aliases, suffix)) out[path] = exists ? (index.fs.stat(path)?.mtimeUsec ?? null) : null;
+/** The directories a unit's drop-ins and .wants/.requires links may live in (unit-file/search.ts). */
+export const SOURCE_DIR_SUFFIXES = ['.d', '.wants', '.requires'] as const;
+
+/** The unit's existing drop-in and link directories with their mtimes, for NeedDaemonReload. */
+function sourceDirMtimes(index: UnitFileIndex, id: UnitName, aliases: readonly UnitName[]): SourceStamp<number>[] {
+  const out: SourceStamp<number>[] = [];
+  for (const suffix of SOURCE_DIR_SUFFIXES) {
+    for (const { path, exists } of index.possibleDirs(id, aliases, suffix)) {
+      const mtimeUsec = exists ? index.fs.stat(path)?.mtimeUsec : undefined;
+      if (mtimeUsec !== undefined) out.push({ path, mtimeUsec });
+    }
   }
   return out;
 }

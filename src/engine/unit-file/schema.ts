@@ -176,6 +176,12 @@ export const KEY_TABLE: ReadonlyMap<string, KeyRow> = buildTable();
 export const lookupKey = (section: string, key: string): KeyRow | undefined => KEY_TABLE.get(`${section}.${key}`);
 
 /** Parsed settings of one unit: scalars (last wins) and lists (appended), by storage key. */
+/**
+ * What list() returns for a key that was never set: one frozen array shared by every unit, since
+ * most of a unit's many list settings are empty (a fresh [] each costs memory at 100,000 units).
+ */
+const NO_ITEMS: readonly never[] = Object.freeze([]);
+
 export class SettingStore {
   readonly scalars = new Map<string, unknown>();
   readonly lists = new Map<string, unknown[]>();
@@ -191,7 +197,7 @@ export class SettingStore {
   }
 
   list<T>(key: string): readonly T[] {
-    return (this.lists.get(key) ?? []) as T[];
+    return (this.lists.get(key) ?? NO_ITEMS) as readonly T[];
   }
 }
 

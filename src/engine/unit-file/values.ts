@@ -131,7 +131,11 @@ export const exitStatusSet: Parser = (v) => {
   return good(items, warnings);
 };
 
+/** The set of a key that was never given; shared (frozen) because almost every unit has it. */
+const NO_EXIT_STATUSES: ExitStatusSet = Object.freeze({ statuses: Object.freeze([]), signals: Object.freeze([]) });
+
 export function toExitStatusSet(items: readonly ExitStatusItem[]): ExitStatusSet {
+  if (items.length === 0) return NO_EXIT_STATUSES;
   const statuses = new Set<number>();
   const signals = new Set<number>();
   for (const i of items) 'status' in i ? statuses.add(i.status) : signals.add(i.signal);

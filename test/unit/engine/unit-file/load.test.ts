@@ -57,7 +57,7 @@ test('lists, resets and drop-ins (scenario svc-dropin-override-execstart)', () =
   assert.deepEqual(u.service!.execStart.map((c) => c.argv), [['/bin/sh', '-c', 'echo override']]);
   assert.deepEqual(u.deps.Wants, ['x.service', 'y.service']);
   assert.deepEqual(u.dropInPaths, [`${U}/base.service.d/override.conf`]);
-  assert.deepEqual(Object.keys(u.sourceMtimes).sort(), [`${U}/base.service`, `${U}/base.service.d/override.conf`]);
+  assert.deepEqual(u.sourceMtimes.map((m) => m.path).sort(), [`${U}/base.service`, `${U}/base.service.d/override.conf`]);
 });
 
 test('conditions: markers, empty assignment resets all', () => {
