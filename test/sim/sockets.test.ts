@@ -293,3 +293,14 @@ test('Accept=yes with MaxConnections=1: a second connection while one runs is dr
   assert.ok(logs(sim, 'echo.socket').includes('Too many incoming connections (1), dropping connection.'));
   assert.equal(sim.state('echo.socket'), 'active/listening/success');
 });
+
+test('FlushPending=yes: what the service left unread is dropped when the socket listens again', () => {
+  const sim = echoSim('ExecStart=/sim/run exit=0.1', `ListenStream=${P}\nFlushPending=yes`);
+  sim.enqueue('echo.socket', 'start');
+  sim.runFor(0.1);
+  sim.connect(P);
+  sim.runFor(3);
+  assert.equal(sim.spawned.filter((r) => r.unit === 'echo.service').length, 1, 'no second activation');
+  assert.equal(sim.state('echo.socket'), 'active/listening/success');
+  assert.equal(sim.sockets.pending(P), 0);
+});
