@@ -75,6 +75,10 @@ export function benchOnce(n: number, seed = 1): Figures {
       signal: () => 0, adopt: () => {}, hasProcesses: () => true, watchProcessesGone: () => {},
     },
     events: { emit: () => {} },
+    sockets: {
+      open: () => ({ ok: false, message: 'no sockets in the benchmark' }),
+      watch: () => {}, unwatch: () => {}, flush: () => {}, accept: () => null, close: () => {},
+    },
     fs,
     host: {
       hostname: 'bench', machineId: '0'.repeat(32), bootId: '1'.repeat(32), kernelRelease: '6.1.0', architecture: 'x86-64',

@@ -45,6 +45,8 @@ export interface Options {
   lines: number | null;
   follow: boolean;
   since: string | null;
+  /** list-sockets --show-types. */
+  showTypes: boolean;
 }
 
 export interface Invocation {
@@ -60,7 +62,7 @@ export const defaultOptions = (): Options => ({
   signal: null, killWhom: null, noPager: false, noLegend: false, full: false, plain: false, wait: false,
   dryRun: false, showTransaction: false, output: null, now: false, explain: false, types: [], states: [],
   help: false, version: false, helpList: null, lines: null, follow: false, since: null,
-  reverse: false, order: null, jobsAfter: false, jobsBefore: false, runtime: false, force: false,
+  reverse: false, order: null, jobsAfter: false, jobsBefore: false, runtime: false, force: false, showTypes: false,
 });
 
 const OUTPUT_MODES = ['short', 'short-precise', 'short-iso', 'short-iso-precise', 'short-full', 'short-monotonic',
@@ -115,6 +117,7 @@ const OPTIONS: readonly OptionSpec[] = [
   }),
   flag('no-pager', undefined, (o) => { o.noPager = true; }),
   flag('no-legend', undefined, (o) => { o.noLegend = true; }),
+  flag('show-types', undefined, (o) => { o.showTypes = true; }),
   flag('full', 'l', (o) => { o.full = true; }),
   flag('plain', undefined, (o) => { o.plain = true; }),
   flag('wait', undefined, (o) => { o.wait = true; }),

@@ -152,7 +152,7 @@ function paintActive(style: Style, state: string, text: string): string {
 
 const basename = (cmd: string): string => (cmd.split(' ')[0] ?? '').split('/').pop() ?? '';
 
-/** TriggeredBy:, a timer's Trigger: and Triggers: (systemctl 252's print_status_info order). */
+/** TriggeredBy:, a timer's Trigger:, Triggers:, a socket's Listen: (systemctl 252's print_status_info order). */
 function triggerLines(s: UnitStatus, nowUsec: number, style: Style): string[] {
   const partners = (label: string, list: UnitStatus['triggers']): string[] => (list ?? []).map((p, i) =>
     `${i === 0 ? label : ' '.repeat(label.length)}${colorState(style, p.activeState, STATUS_GLYPHS[p.activeState] ?? '●')} ${p.unit}`);
@@ -163,6 +163,9 @@ function triggerLines(s: UnitStatus, nowUsec: number, style: Style): string[] {
     out.push(`    Trigger: ${next === null ? 'n/a' : `${formatTimestamp(next)}; ${left}`}`);
   }
   out.push(...partners('   Triggers: ', s.triggers));
+  // A socket's listeners, and with Accept=yes its connection counters.
+  (s.listen ?? []).forEach((l, i) => out.push(`${i === 0 ? '     Listen: ' : ' '.repeat(13)}${l}`));
+  if (s.accept) out.push(`   Accepted: ${s.accept.accepted}; Connected: ${s.accept.connected};${s.accept.refused ? ` Refused: ${s.accept.refused}` : ''}`);
   return out;
 }
 

@@ -28,6 +28,7 @@ import { createPathRemover } from './exec-dirs.ts';
 import { RpcServer, signalForEvent } from './rpc-server.ts';
 import { SHUTDOWN_RANK, terminateAll } from './shutdown.ts';
 import { installSignalHandlers } from './signals.ts';
+import { NodeSocketDriver } from './sockets.ts';
 import { systemStateSignal } from './system-state-signal.ts';
 import { UnitFileWatcher } from './unit-files.ts';
 import { unitProcesses } from './unit-processes.ts';
@@ -160,8 +161,9 @@ export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactor
   });
   const journal = openJournal(config, host, dl);
   const processes = new NodeProcessDriver({ push, log: dl, notify, reaper, home: host.home, ...(journal ? { output: journal } : {}) });
+  const sockets = new NodeSocketDriver({ push, onError: (err) => log.warn({ err }, 'socket unit error, ignoring') });
   const ports: Ports = {
-    clock, timers, processes, events: { emit }, fs: createFileSystem(), host,
+    clock, timers, processes, events: { emit }, sockets, fs: createFileSystem(), host,
     newInvocationId: () => randomBytes(16).toString('hex'),
     timerStamps: fileTimerStamps(join(config.stateDir ?? defaultStateDir(process.getuid?.() ?? 0, process.env, host.home), 'timers'),
       (err, unit) => dl.unit(unit).warn({ err }, 'cannot update the timer stamp file, ignoring')),
@@ -231,6 +233,7 @@ export async function runDaemon(config: DaemonConfig, makeManager: ManagerFactor
     if (killed > 0) log.info({ groups: killed }, 'killed leftover process groups');
     timers.cancelAll();
     processes.close();
+    sockets.stop();
     reaper?.stop();
     notify.closeAll();
     journal?.close();

@@ -255,9 +255,13 @@ export class NodeProcessDriver implements ProcessDriver {
     const errSpec = req.stderr === 'inherit' ? null : parseOutput(req.stderr);
     let stdout: StdioValue;
     let stderr: StdioValue;
+    // StandardInput/Output/Error=socket (Accept=yes): the connection is the stream itself, and
+    // `inherit` output follows a socket input; otherwise the fds go to 3, 4, … (sd_listen_fds).
+    const socket = req.fds[0];
+    const onSocket = (spec: string): boolean => socket !== undefined && (spec === 'socket' || (spec === 'inherit' && req.stdin === 'socket'));
     try {
-      stdout = stdioFor(out, files, 1);
-      stderr = errSpec === null ? stdout : stdioFor(errSpec, files, 2);
+      stdout = onSocket(req.stdout) ? socket! : stdioFor(out, files, 1);
+      stderr = req.stderr === 'socket' ? socket! : errSpec === null ? stdout : stdioFor(errSpec, files, 2);
     } catch (err) {
       files.closeAll();
       unitLog.warn({ execId: req.execId }, `Failed to set up standard output: ${err instanceof Error ? err.message : String(err)}`);
@@ -275,7 +279,8 @@ export class NodeProcessDriver implements ProcessDriver {
       // maxBuffer), no rejection, no cleanup or kill escalation (the engine owns stop timeouts);
       // the exit is taken from the child's own 'exit' event, not from the promise.
       const sub = execa(file, args, {
-        argv0, cwd, env, extendEnv: false, preferLocal: false, stdio: ['ignore', stdout, stderr, ...req.fds],
+        argv0, cwd, env, extendEnv: false, preferLocal: false,
+        stdio: [req.stdin === 'socket' && socket !== undefined ? socket : 'ignore', stdout, stderr, ...(socketStdio(req) ? [] : req.fds)],
         buffer: false, reject: false, cleanup: false, forceKillAfterDelay: false, detached: true, stripFinalNewline: false,
         ...(uid !== undefined ? { uid } : {}), ...(gid !== undefined ? { gid } : {}),
       } as ExecaOptions);
@@ -379,6 +384,8 @@ export class NodeProcessDriver implements ProcessDriver {
     return false;
   }
 }
+
+const socketStdio = (req: SpawnRequest): boolean => [req.stdin, req.stdout, req.stderr].includes('socket');
 
 /** Where per-unit notify sockets live: next to the control socket. */
 /**

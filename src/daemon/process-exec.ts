@@ -5,7 +5,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SpawnRequest } from '../engine/ports.ts';
 import { lookupGroup, lookupUser, userGroups } from './accounts.ts';
-import { wrapExec, type Identity, type Tools } from './exec-wrap.ts';
+import { wrapExec, type Identity, type Tools, type Wrapped } from './exec-wrap.ts';
 import { DEFAULT_PATH } from './fs.ts';
 
 /** systemd's reserved exit statuses (03 §3.3) that the driver can produce. */
@@ -120,7 +120,7 @@ export function prepareSpawn(req: SpawnRequest, home: string, self: SelfInfo): P
   const limits = clampLimits(req.limits, self.hardLimits);
   const wrapped = wrapExec({ file, args: req.argv.slice(1), identity: id.value, nice: req.nice, currentNice: self.nice, limits }, self.tools);
   if (!wrapped.ok) return wrapped;
-  const w = wrapped.value;
+  const w = wrapListenPid(req, wrapped.value);
   const fb = w.fallbackIdentity;
   return {
     ok: true,
@@ -168,4 +168,16 @@ export function ownHardLimits(read: (path: string) => string | null): Record<str
     if (hard !== undefined) out[key] = hard === 'unlimited' ? Infinity : Number(hard);
   }
   return out;
+}
+
+/**
+ * Socket activation: LISTEN_PID must be the pid of the service process itself (sd_listen_fds
+ * checks it), which exists only after fork. A fixed /bin/sh link sets it to its own pid and execs
+ * the chain; exec keeps the pid. The shell never parses the command: it arrives as "$0" "$@".
+ */
+export const LISTEN_PID_SCRIPT = 'LISTEN_PID=$$; export LISTEN_PID; exec "$0" "$@"';
+
+function wrapListenPid(req: SpawnRequest, w: Wrapped): Wrapped {
+  if (req.fds.length === 0 || req.env['LISTEN_FDS'] === undefined) return w;
+  return { ...w, file: '/bin/sh', args: ['-c', LISTEN_PID_SCRIPT, w.file, ...w.args], wrapped: true };
 }

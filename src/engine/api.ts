@@ -187,6 +187,9 @@ export interface UnitStatus extends UnitSummary {
   readonly triggeredBy?: readonly { readonly unit: UnitName; readonly activeState: ActiveState }[];
   /** Exclusive= groups and who holds them: "mail (held by mail-full.service)"; absent for no group. */
   readonly exclusive?: string;
+  /** Socket units: "ADDRESS (Type)" per listener, and the Accept=yes counters. */
+  readonly listen?: readonly string[];
+  readonly accept?: { readonly accepted: number; readonly connected: number; readonly refused: number } | null;
 }
 
 /**

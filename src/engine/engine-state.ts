@@ -34,6 +34,8 @@ export interface EngineState {
   readonly unneededQueue: Set<Unit>;
   /** Per-unit limiter shared by the three checks' actions (01 §7: 16 per 10 s). */
   readonly checkLimits: Map<UnitName, { begin: Usec; count: number; retryArmed: boolean }>;
+  /** Units to unload once the manager settles (collect.ts). */
+  readonly collectQueue: Set<Unit>;
   /** The context handed to unit types, built once by the manager. */
   context: UnitContext | null;
   shuttingDown: boolean;

@@ -21,5 +21,7 @@ export type Input =
   | { readonly kind: 'NotifyReceived'; readonly unit: UnitName; readonly pid: Pid | null; readonly message: string; /** Sender uid (SCM_CREDENTIALS); absent = unknown, treated as unprivileged. */ readonly uid?: number }
   /** The wall clock jumped against the monotonic one (settimeofday): timers recompute. */
   | { readonly kind: 'ClockChanged' }
+  /** A watched listening socket of the unit became readable (traffic) or failed (05 §A.4). */
+  | { readonly kind: 'SocketTriggered'; readonly unit: UnitName; readonly fd: number; readonly error: string | null }
   /** Files in the search path changed (watcher); the engine decides what that means. */
   | { readonly kind: 'UnitFilesChanged' };

@@ -14,6 +14,7 @@ import { isInactiveOrFailed } from './states.ts';
 import type { UnitTypeOps } from './unit-types/index.ts';
 import { unitContext } from './unit-context.ts';
 import { serviceType } from './unit-types/service.ts';
+import { socketType } from './unit-types/socket.ts';
 import { stubType } from './unit-types/stub.ts';
 import { targetType } from './unit-types/target.ts';
 import { timerType } from './unit-types/timer.ts';
@@ -21,6 +22,7 @@ import { timerType } from './unit-types/timer.ts';
 /** Unit type → its state machine; types unitd does not run yet load as inert stubs. */
 const TYPE_OPS: Partial<Record<UnitType, UnitTypeOps<unknown>>> = {
   service: serviceType as UnitTypeOps<unknown>,
+  socket: socketType as UnitTypeOps<unknown>,
   target: targetType as UnitTypeOps<unknown>,
   timer: timerType as UnitTypeOps<unknown>,
 };
@@ -230,6 +232,7 @@ export function reloadAll(s: EngineState, retiring?: Set<Unit>): ReloadReport {
   linkUnits(s, units);
   const ctx = unitContext(s);
   for (const u of units) u.ops.reloaded?.(ctx, u, u.runtime);
+  for (const u of units) for (const [kind, to] of u.ops.runtimeDeps?.(u.runtime) ?? []) s.graph.add(u.id, kind, to);
   return { added, removed, changed, needRestart, dependenciesChanged };
 }
 

@@ -6,6 +6,7 @@
 // and the engine is never re-entered: ports only record, outcomes come back as new inputs.
 import type { DependencyNode, EnqueueResult, JobDetails, JobSummary, ReloadReport, SystemStateReport, TimerSummary, UnitFileEntry, UnitFileText, UnitFilesFlags, UnitFilesOp, UnitFilesReply, UnitStatus, UnitSummary } from './api.ts';
 import { checksRetryDue, runChecks } from './checks.ts';
+import { collectUnits } from './collect.ts';
 import { DependencyGraph } from './deps.ts';
 import { dependencyTree } from './dependency-tree.ts';
 import { beginShutdown } from './emergency-action.ts';
@@ -58,6 +59,7 @@ export class Manager implements ManagerApi {
       ports, unitPath: options.unitPath, index: new UnitFileIndex(options.unitPath, ports.fs),
       units: new Map(), graph: new DependencyGraph(), jobs: new Map(), nextJobId: 1, execs: new Map(), nextExecId: 1,
       runQueue: [], ended: new Map(), upholdQueue: new Set(), boundQueue: new Set(), unneededQueue: new Set(), checkLimits: new Map(),
+      collectQueue: new Set(),
       context: null, shuttingDown: false, idleAnnounced: false, exclusive: newExclusiveState(),
       startup: { realtime: ports.clock.realtime(), monotonic: ports.clock.now() },
     };
@@ -96,6 +98,11 @@ export class Manager implements ManagerApi {
         break;
       }
       case 'ClockChanged': clockChanged(s); break;
+      case 'SocketTriggered': {
+        const u = s.units.get(input.unit);
+        if (u?.ops.socketTriggered) u.ops.socketTriggered(ctx, u, u.runtime, input.fd, input.error);
+        break;
+      }
       case 'UnitFilesChanged':
         // Configuration changes apply on daemon-reload (04 §11) unless the policy says otherwise;
         // new files are found on first use.
@@ -121,6 +128,7 @@ export class Manager implements ManagerApi {
   /** Runs the continuous checks and announces idleness after a shutdown. */
   private settle(): void {
     runChecks(this.s);
+    if (this.s.collectQueue.size > 0) collectUnits(this.s);
     if (this.retiring.size > 0) retireRemovedUnits(this.s, this.retiring);
     if (this.bootPhase === 'starting' && this.s.jobs.size === 0) this.bootPhase = 'finished';
     if (this.s.shuttingDown && !this.s.idleAnnounced && this.isIdle()) {
@@ -232,6 +240,7 @@ export class Manager implements ManagerApi {
       ...(st.timer ? { nextElapseUsec: timerNextElapse(st.timer.next, { monotonic: this.s.ports.clock.now(), realtime: this.s.ports.clock.realtime() }) } : {}),
       triggers: this.partners(u, 'Triggers'), triggeredBy: this.partners(u, 'TriggeredBy'),
       ...exclusiveStatusFields(this.s, u),
+      ...(st.listen ? { listen: st.listen, accept: st.accept ?? null } : {}),
     });
   }
 

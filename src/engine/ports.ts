@@ -40,7 +40,10 @@ export interface SpawnRequest {
   readonly syslogIdentifier: string;
   /** Give this process NOTIFY_SOCKET (the driver owns the socket and attributes datagrams to `unit`). */
   readonly notify: boolean;
-  /** Extra fds for socket activation (issue 8); empty for now. */
+  /**
+   * Socket activation: fds placed at 3, 4, … in the child. With LISTEN_FDS in env, the driver
+   * sets LISTEN_PID to the pid of the process itself (05 §A.6).
+   */
   readonly fds: readonly number[];
   /** RuntimeDirectory= and friends, created (with parents) before the command runs. */
   readonly directories?: readonly ExecDirectory[];
@@ -83,6 +86,52 @@ export interface ProcessDriver {
   ownsProcess?(unit: UnitName, pid: Pid): boolean;
   /** Reports UnitProcessesGone once every process of the unit's groups has ended (cgroup empty). */
   watchProcessesGone(unit: UnitName): void;
+}
+
+/** One listener of a socket unit, as the driver opens it (05 §A.1–A.2). */
+export interface ListenSpec {
+  readonly kind: 'stream' | 'datagram' | 'seqpacket' | 'fifo';
+  readonly address: string;
+}
+
+export interface SocketOpenRequest {
+  readonly unit: UnitName;
+  readonly listen: readonly ListenSpec[];
+  readonly socketMode: number;
+  readonly directoryMode: number;
+  readonly backlog: number;
+  readonly user: string | null;
+  readonly group: string | null;
+  readonly symlinks: readonly string[];
+  /** BindIPv6Only=: IPV6_V6ONLY on IPv6 listeners ('default' leaves the kernel's setting). */
+  readonly bindIPv6Only: 'default' | 'both' | 'ipv6-only';
+  readonly reusePort: boolean;
+}
+
+export type SocketOpenResult = { readonly ok: true; readonly fds: readonly number[] } | { readonly ok: false; readonly message: string };
+
+/**
+ * An accepted connection (Accept=yes): its fd, the instance name part after the counter
+ * (`127.0.0.1:80-127.0.0.1:5123` for IP, `PID-UID` of the peer for AF_UNIX, as socket.c
+ * instance_from_socket), and the peer address for REMOTE_ADDR/REMOTE_PORT.
+ */
+export interface AcceptedConnection { readonly fd: number; readonly instance: string; readonly remoteAddr: string | null; readonly remotePort: string | null }
+
+/**
+ * Listening sockets of socket units. Opening is synchronous and all-or-nothing, as in systemd
+ * (the state machine has no "opening" state); readability comes back as SocketTriggered.
+ */
+export interface SocketDriver {
+  open(req: SocketOpenRequest): SocketOpenResult;
+  /** Reports SocketTriggered once when one of the fds becomes readable (or fails); never accepts. */
+  watch(unit: UnitName, fds: readonly number[]): void;
+  unwatch(unit: UnitName): void;
+  /** Discards pending connections and datagrams (FlushPending=, suppressed triggers). */
+  flush(fds: readonly number[]): void;
+  /** Accept=yes: takes one pending connection, or null when none is waiting. */
+  accept(fd: number): AcceptedConnection | null;
+  /** Closes fds (listeners or connections); with removePaths, unlinks the socket nodes and symlinks. */
+  close(fds: readonly number[], o: { readonly removePaths: readonly string[] }): void;
 }
 
 export interface EventSink {
@@ -143,6 +192,7 @@ export interface Ports {
   readonly timers: TimerService;
   readonly processes: ProcessDriver;
   readonly events: EventSink;
+  readonly sockets: SocketDriver;
   readonly fs: FileSystem;
   readonly host: HostInfo;
   /** Allocates a fresh InvocationID (32 lowercase hex); injected so simulations stay deterministic. */

@@ -6,8 +6,33 @@ import { buildExec } from './unit-file/exec-env.ts';
 import { execDirectories, execDirectoryEnv, runtimeDirectoriesToRemove } from './unit-file/exec-dirs.ts';
 import type { Unit } from './unit.ts';
 import { unitNotify } from './unit-notify.ts';
-import { enqueueInternal } from './enqueue.ts';
+import { enqueueInternal, enqueueJob } from './enqueue.ts';
 import { triggerSupport } from './triggers.ts';
+import { resolveUnit } from './loader.ts';
+import { requestCollect } from './collect.ts';
+import type { PassedFds } from './unit-types/index.ts';
+
+/**
+ * The fds of every active trigger unit (its sockets) for a main process, in Listen…= order per
+ * socket; the order between sockets follows the graph (systemd: hash order, 05 §A.6).
+ */
+function passedFds(s: EngineState, unit: Unit): PassedFds {
+  const fds: number[] = [];
+  const names: string[] = [];
+  const env: Record<string, string> = {};
+  for (const name of s.graph.get(unit.id, 'TriggeredBy')) {
+    const t = s.units.get(name);
+    const p = t?.ops.passedFds?.(t, t.runtime, unit.id);
+    if (!p) continue;
+    fds.push(...p.fds);
+    names.push(...p.names);
+    Object.assign(env, p.env);
+  }
+  return { fds, names, env };
+}
+
+/** LISTEN_FDS and LISTEN_FDNAMES; LISTEN_PID is the child's own pid, set by the process driver. */
+const listenEnv = (p: PassedFds): Record<string, string> => ({ ...p.env, LISTEN_FDS: String(p.fds.length), LISTEN_FDNAMES: p.names.join(':') });
 
 const unitTimerId = (unit: string, key: string): string => `unit:${key}:${unit}`;
 
@@ -50,10 +75,15 @@ function makeContext(s: EngineState): UnitContext {
     stateChanged: (view, flags) => unitNotify(s, unitOf(view), flags ?? {}),
     spawn(view, command, options) {
       const unit = unitOf(view);
-      const exec = unit.config.service?.exec;
+      const exec = unit.config.service?.exec ?? unit.config.socket?.exec;
+      const passed = options.role === 'main' ? passedFds(s, unit) : { fds: [], names: [] };
+      // StandardInput/Output/Error=socket: the one connection becomes stdio, not LISTEN_FDS (exec_spawn).
+      const socketStdio = exec !== undefined && [exec.standardInput, exec.standardOutput, exec.standardError].includes('socket');
+      if (socketStdio && passed.fds.length !== 1) return { kind: 'failed', message: passed.fds.length === 0 ? 'Got no socket.' : 'Got more than one socket.' };
+      const env = passed.fds.length > 0 && !socketStdio ? { ...listenEnv(passed), ...options.env } : options.env;
       const monitor = options.monitor ? monitorEnv(s, unit) : {};
       const dirEnv = exec ? execDirectoryEnv(exec, ports.host) : {};
-      const built = buildExec(unit.config, command, { ...options.env, ...monitor, INVOCATION_ID: unit.invocationId, ...dirEnv }, ports.host, ports.fs);
+      const built = buildExec(unit.config, command, { ...env, ...monitor, INVOCATION_ID: unit.invocationId, ...dirEnv }, ports.host, ports.fs);
       if (!built.ok) return { kind: 'failed', message: built.message };
       if (command.ignoreFailure && built.path.startsWith('/') && ports.fs.stat(built.path) === null) {
         ports.events.emit({ kind: 'Log', level: 'info', unit: unit.id, message: `Executable ${built.path} missing, skipping: ${command.line}` });
@@ -70,7 +100,7 @@ function makeContext(s: EngineState): UnitContext {
         umask: exec?.umask ?? null, nice: exec?.nice ?? null, limits: exec?.limits ?? {},
         stdin: exec?.standardInput ?? 'null', stdout: exec?.standardOutput ?? 'journal', stderr: exec?.standardError ?? 'inherit',
         syslogIdentifier: exec?.syslogIdentifier ?? unit.id.replace(/\.[^.]+$/, ''),
-        notify: options.notify, fds: [], directories: exec ? execDirectories(exec, ports.host) : [],
+        notify: options.notify, fds: passed.fds, directories: exec ? execDirectories(exec, ports.host) : [],
       });
       return { kind: 'spawned', execId };
     },
@@ -102,6 +132,26 @@ function makeContext(s: EngineState): UnitContext {
     },
     propagateReload(view) {
       enqueueInternal(s, 'nop', unitOf(view), 'fail', { kind: 'internal', reason: `${view.id} reported RELOADING=1` }, { propagateReload: true });
+    },
+    sockets: ports.sockets,
+    peer(name) {
+      const u = s.units.get(name);
+      if (!u) return null;
+      return { id: u.id, loaded: u.isLoaded, type: u.type, activeState: u.activeState, subState: u.subState, jobType: u.job?.type ?? null, startLimitHit: u.startLimitHit };
+    },
+    enqueueTriggered(view, target, reason, o) {
+      const r = resolveUnit(s, target);
+      if (!r.ok) return r.error.message;
+      if (o?.link) {
+        s.graph.add(view.id, 'Before', r.value.id);
+        s.graph.add(view.id, 'Triggers', r.value.id);
+      }
+      const applied = enqueueJob(s, 'start', r.value, 'replace', { kind: 'internal', reason });
+      return applied.ok ? null : applied.error.message;
+    },
+    collect(name) {
+      const u = s.units.get(name);
+      if (u) requestCollect(s, u);
     },
     log: (view, level, message) => ports.events.emit({ kind: 'Log', level, unit: view.id, message }),
     readFile: (path) => ports.fs.readFile(path),

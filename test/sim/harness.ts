@@ -10,6 +10,7 @@ import type { EnqueueResult } from '../../src/engine/api.ts';
 import type { Result } from '../../src/engine/errors.ts';
 import { intlZone } from '../../src/daemon/time-zones.ts';
 import { MemFs } from '../fixtures/mem-fs.ts';
+import { FakeSockets } from '../fixtures/fake-sockets.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -36,6 +37,7 @@ export const sec = (s: number): number => Math.round(s * SEC);
  *                        $VARS from the process environment) and a newline to PATH
  *   fork=PIDFILE         starts a child that lives until killed and writes its PID to PIDFILE
  *   term=ignore          SIGTERM does nothing (SIGKILL still does)
+ *   drain                takes every pending connection of the sockets it was passed (fds)
  * Without exit= the process lives until it is killed. Any other path exits 0 at once, a path
  * under /missing/ fails to exec (203), and `programs` may script other paths in code.
  */
@@ -46,7 +48,7 @@ interface Script {
 }
 type Act =
   | { kind: 'exit' } | { kind: 'notify' } | { kind: 'write'; path: string }
-  | { kind: 'echo'; path: string; text: string } | { kind: 'fork'; pidFile: string };
+  | { kind: 'echo'; path: string; text: string } | { kind: 'fork'; pidFile: string } | { kind: 'drain' };
 
 /** A scripted program: given the request and the file system, returns /sim/run's steps. */
 export type SimProgram = (req: SpawnRequest, fs: MemFs) => readonly string[];
@@ -69,6 +71,7 @@ function parseSteps(args: readonly string[]): Script {
     else if (k === 'write') steps.push({ at: cursor, act: { kind: 'write', path: v } });
     else if (k === 'echo') steps.push({ at: cursor, act: { kind: 'echo', path: v.slice(0, v.indexOf(':')), text: v.slice(v.indexOf(':') + 1) } });
     else if (k === 'fork') steps.push({ at: cursor, act: { kind: 'fork', pidFile: v } });
+    else if (k === 'drain') steps.push({ at: cursor, act: { kind: 'drain' } });
     else throw new Error(`unknown /sim/run step ${arg}`);
   }
   // Stable by time: steps at one instant keep their written order (exit last among equals).
@@ -80,7 +83,7 @@ function parseSteps(args: readonly string[]): Script {
 /** SIGCONT (sent after SIGTERM on stop), SIGCHLD, SIGWINCH and signal 0 do not end a process. */
 const HARMLESS_SIGNALS = new Set([0, 17, 18, 28]);
 
-interface SimProcess { execId: number; unit: string; pid: number; script: Script; alive: boolean; env: Readonly<Record<string, string>> }
+interface SimProcess { execId: number; unit: string; pid: number; script: Script; alive: boolean; env: Readonly<Record<string, string>>; fds: readonly number[] }
 
 export interface SimOptions {
   readonly files: Record<string, string>;
@@ -129,6 +132,8 @@ export class Sim {
   /** Inputs, effects (spawns, signals, timers) and engine events in order, with virtual time. */
   readonly trace: string[] = [];
   readonly fs: MemFs;
+  /** Listening sockets of socket units; `connect()` sends traffic. */
+  readonly sockets = new FakeSockets();
   readonly manager: Manager;
 
   constructor(o: SimOptions) {
@@ -150,6 +155,7 @@ export class Sim {
     this.realtimeOffset = o.realtimeBase ?? 1_700_000_000 * SEC;
     this.stamps = o.stamps ?? new Map();
     const random = mulberry32(o.seed ?? 1);
+    this.sockets.onTrigger = (unit, fd) => this.push(this.now, { kind: 'SocketTriggered', unit, fd, error: null });
     this.manager = new Manager({
       clock: { now: () => this.now, realtime: () => this.realtimeOffset + this.now },
       timers: {
@@ -158,6 +164,7 @@ export class Sim {
       },
       processes: driver,
       events: { emit: (e) => { this.note(describeEvent(e)); this.events.push(e); } },
+      sockets: this.sockets,
       fs: this.fs,
       host: HOST,
       newInvocationId: () => (++invocation).toString(16).padStart(32, '0'),
@@ -207,14 +214,14 @@ export class Sim {
       return;
     }
     for (const d of req.directories ?? []) this.fs.mkdir(d.path);
-    const p = this.newProcess(req.execId, req.unit, script, req.env);
+    const p = this.newProcess(req.execId, req.unit, script, req.env, req.fds);
     this.push(this.now, { kind: 'ProcessStarted', execId: req.execId, pid: p.pid });
     for (const { at, act } of script.steps) this.push(this.now + at, () => this.act(p, act));
   }
 
-  private newProcess(execId: number, unit: string, script: Script, env: Readonly<Record<string, string>>): SimProcess {
+  private newProcess(execId: number, unit: string, script: Script, env: Readonly<Record<string, string>>, fds: readonly number[] = []): SimProcess {
     const pid = this.nextPid++;
-    const p: SimProcess = { execId, unit, pid, script, alive: true, env };
+    const p: SimProcess = { execId, unit, pid, script, alive: true, env, fds };
     this.procs.set(pid, p);
     this.fs.write(`/proc/${pid}/stat`, `${pid} (sim) S 1`);
     return p;
@@ -231,6 +238,7 @@ export class Sim {
         this.fs.write(act.path, (this.fs.readFile(act.path) ?? '') + `${text}\n`);
         break;
       }
+      case 'drain': this.sockets.flush(p.fds); break;
       case 'fork': {
         const child = this.newProcess(-1, p.unit, { steps: [], status: 0, ignoreTerm: false }, p.env);
         this.fs.write(act.pidFile, `${child.pid}\n`);
@@ -261,6 +269,12 @@ export class Sim {
       this.push(this.now, () => this.exit(p, 'killed', req.signal));
     }
     return n;
+  }
+
+  /** A client connects to a listening socket (its unit path or address); false if none listens. */
+  connect(address: string): boolean {
+    this.note(`> connect ${address}`);
+    return this.sockets.connect(address);
   }
 
   /** A client request, as the RPC layer makes it; jobs run only once the sim proceeds. */

@@ -11,6 +11,7 @@ import isSystemRunning from './is-system-running.ts';
 import { setEnvironment, showEnvironment, unsetEnvironment } from './environment.ts';
 import { exit, poweroff } from './exit.ts';
 import listTimers from './list-timers.ts';
+import listSockets from './list-sockets.ts';
 import listUnits from './list-units.ts';
 import logs from './logs.ts';
 import reloadOrRestart from './reload-or-restart.ts';
@@ -59,6 +60,7 @@ export const VERBS: Readonly<Record<string, Verb>> = {
   'list-jobs': listJobs,
   'list-units': listUnits,
   'list-timers': listTimers,
+  'list-sockets': listSockets,
   cancel,
   'daemon-reload': daemonReload,
   enable,

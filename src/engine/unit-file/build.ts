@@ -86,7 +86,8 @@ function execContextOf(s: SettingStore): ExecContext {
     nice: s.scalar<number | null>('Nice', null),
     limits: limits ?? NO_LIMITS,
     standardInput: s.scalar('StandardInput', 'null'),
-    standardOutput: s.scalar('StandardOutput', 'journal'),
+    // systemd.exec: with a tty, socket or fd: input, output defaults to inherit (the same fd).
+    standardOutput: s.scalar('StandardOutput', /^(tty|socket|fd:)/.test(s.scalar('StandardInput', 'null')) ? 'inherit' : 'journal'),
     standardError: s.scalar('StandardError', 'inherit'),
     syslogIdentifier: s.scalar<string | null>('SyslogIdentifier', null),
     runtimeDirectory: s.list<string>('RuntimeDirectory'),
@@ -216,6 +217,20 @@ export function buildSocket(s: SettingStore, id: UnitName): SocketConfig {
     symlinks: s.list<string>('Symlinks'),
     triggerLimitIntervalUsec: s.scalar('TriggerLimitIntervalSec', 2 * USEC_PER_SEC),
     triggerLimitBurst: s.scalar('TriggerLimitBurst', accept ? 200 : 20),
+    directoryMode: s.scalar('DirectoryMode', 0o755),
+    socketUser: s.scalar<string | null>('SocketUser', null),
+    socketGroup: s.scalar<string | null>('SocketGroup', null),
+    flushPending: s.scalar('FlushPending', false),
+    maxConnections: s.scalar('MaxConnections', 64),
+    bindIPv6Only: s.scalar('BindIPv6Only', 'default'),
+    reusePort: s.scalar('ReusePort', false),
+    timeoutUsec: s.scalar('TimeoutSec', DEFAULT_TIMEOUT),
+    execStartPre: s.list<ExecCommand>('ExecStartPre'),
+    execStartPost: s.list<ExecCommand>('ExecStartPost'),
+    execStopPre: s.list<ExecCommand>('ExecStopPre'),
+    execStopPost: s.list<ExecCommand>('ExecStopPost'),
+    kill: buildKill(s),
+    exec: buildExecContext(s),
   };
 }
 

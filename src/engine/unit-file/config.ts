@@ -8,6 +8,7 @@ export const DECLARED_DEP_KINDS = [
   'Requires', 'Requisite', 'Wants', 'BindsTo', 'PartOf', 'Upholds', 'Conflicts', 'Before', 'After',
   'OnFailure', 'OnSuccess', 'PropagatesReloadTo', 'ReloadPropagatedFrom', 'PropagatesStopTo',
   'StopPropagatedFrom', 'JoinsNamespaceOf', 'Triggers',
+  'TriggeredBy', // never written in a file: Sockets= implies it (load-fragment.c)
 ] as const;
 export type DeclaredDepKind = (typeof DECLARED_DEP_KINDS)[number];
 
@@ -132,6 +133,21 @@ export interface SocketConfig {
   readonly symlinks: readonly string[];
   readonly triggerLimitIntervalUsec: Usec;
   readonly triggerLimitBurst: number;
+  readonly directoryMode: number;
+  readonly socketUser: string | null;
+  readonly socketGroup: string | null;
+  readonly flushPending: boolean;
+  readonly maxConnections: number;
+  readonly bindIPv6Only: 'default' | 'both' | 'ipv6-only';
+  readonly reusePort: boolean;
+  /** TimeoutSec=: the socket's own commands and kill phases (Infinity when disabled). */
+  readonly timeoutUsec: Usec;
+  readonly execStartPre: readonly ExecCommand[];
+  readonly execStartPost: readonly ExecCommand[];
+  readonly execStopPre: readonly ExecCommand[];
+  readonly execStopPost: readonly ExecCommand[];
+  readonly kill: KillConfig;
+  readonly exec: ExecContext;
 }
 
 export interface TimerConfig {

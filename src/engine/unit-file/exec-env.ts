@@ -143,7 +143,7 @@ const EMPTY_EXEC: ExecContext = {
 
 /** Everything the process driver needs for one command of `config`, or why it cannot run. */
 export function buildExec(config: LoadedUnit, cmd: ExecCommand, extraEnv: Readonly<Env>, host: HostInfo, fs: FileSystem): BuiltExec {
-  const exec = config.service?.exec ?? EMPTY_EXEC;
+  const exec = config.service?.exec ?? config.socket?.exec ?? EMPTY_EXEC;
   const built = buildEnvironment(exec, extraEnv, host, fs);
   if (!built.ok) return built;
   const argv = cmd.noEnvExpand ? [...cmd.argv] : expandArgv(cmd.argv, built.env);

@@ -148,7 +148,7 @@ const addDep = (deps: Deps, kind: DeclaredDepKind, name: UnitName): void => {
 function collectDeps(u: LoadedUnit, s: SettingStore, index: UnitFileIndex, diagnostics: LoadDiagnostic[]): Deps {
   const deps: Deps = new Map();
   for (const kind of DECLARED_DEP_KINDS) for (const n of s.list<UnitName>(kind)) addDep(deps, kind, n);
-  for (const n of s.list<UnitName>('Sockets')) { addDep(deps, 'Wants', n); addDep(deps, 'After', n); }
+  for (const n of s.list<UnitName>('Sockets')) { addDep(deps, 'Wants', n); addDep(deps, 'After', n); addDep(deps, 'TriggeredBy', n); }
   const aliases = u.names.filter((n) => n !== u.id);
   for (const [dir, kind] of [['wants', 'Wants'], ['requires', 'Requires']] as const) {
     const found = index.dependencyEntries(u.id, aliases, dir);

@@ -131,7 +131,8 @@ const ROWS: readonly RowSpec[] = [
   ['Socket', 'ListenDatagram', L(V.listen('datagram'))],
   ['Socket', 'ListenSequentialPacket', L(V.listen('seqpacket'))],
   ['Socket', 'ListenFIFO', L(V.listen('fifo'))],
-  ['Socket', 'Accept RemoveOnStop FlushPending', S(V.bool)],
+  ['Socket', 'Accept RemoveOnStop FlushPending ReusePort', S(V.bool)],
+  ['Socket', 'BindIPv6Only', S(V.oneOf(['default', 'both', 'ipv6-only'], 'bind IPv6 only value'))],
   ['Socket', 'Service', S(V.unitName)],
   ['Socket', 'SocketMode DirectoryMode', S(V.octalMode(0o7777))],
   ['Socket', 'Backlog MaxConnections MaxConnectionsPerSource TriggerLimitBurst', S(V.unsigned)],
@@ -139,13 +140,14 @@ const ROWS: readonly RowSpec[] = [
   ['Socket', 'Symlinks', L(V.words)],
   ['Socket', 'TriggerLimitIntervalSec', S(PARAM_SEC)],
   ['Socket', 'TimeoutSec', S(TIMEOUT_SEC)],
+  ['Socket', 'SocketUser SocketGroup', S(V.text)],
   // Listeners unitd cannot open (netlink, special files, mqueues, USB FunctionFS) still count as
   // listen settings, so such sockets load instead of being refused for having none.
   ['Socket', 'ListenSpecial ListenNetlink ListenMessageQueue ListenUSBFunction', L(V.words, { into: ['ListenOther'] })],
-  ['Socket', `SocketProtocol BindIPv6Only BindToDevice
-    SocketUser SocketGroup Writable KeepAlive KeepAliveTimeSec KeepAliveIntervalSec KeepAliveProbes NoDelay Priority
+  ['Socket', `SocketProtocol BindToDevice
+    Writable KeepAlive KeepAliveTimeSec KeepAliveIntervalSec KeepAliveProbes NoDelay Priority
     ReceiveBuffer SendBuffer IPTOS IPTTL Mark PipeSize FreeBind Transparent Broadcast PassCredentials PassSecurity
-    PassPacketInfo Timestamping TCPCongestion ReusePort MessageQueueMaxMessages MessageQueueMessageSize SmackLabel
+    PassPacketInfo Timestamping TCPCongestion MessageQueueMaxMessages MessageQueueMessageSize SmackLabel
     SmackLabelIPIn SmackLabelIPOut SELinuxContextFromNet DeferAcceptSec PollLimitIntervalSec PollLimitBurst`, IGNORED],
 
   ['Timer', 'OnActiveSec OnBootSec OnStartupSec OnUnitActiveSec OnUnitInactiveSec', L(V.listOf(V.timespan('timer')), { resets: TIMER_LISTS })],

@@ -6,6 +6,7 @@ import type { LoadedUnit, ExecCommand } from '../unit-file/config.ts';
 import type { ActiveState, ExecId, InstallableJobType, Pid, UnitName, UnitType, Usec } from '../types.ts';
 import type { Result } from '../errors.ts';
 import type { TimeZone } from '../calendar.ts';
+import type { SocketDriver } from '../ports.ts';
 
 export interface UnitView {
   readonly id: UnitName;
@@ -57,6 +58,17 @@ export interface UnitContext {
   enqueueAutoRestart(unit: UnitView): boolean;
   /** RELOADING=1: reload the units this one propagates reloads to (mode fail). */
   propagateReload(unit: UnitView): void;
+  /** Listening sockets (socket units only). */
+  readonly sockets: SocketDriver;
+  /** What a unit this one triggers looks like now; null when unknown. */
+  peer(name: UnitName): PeerView | null;
+  /**
+   * Enqueues `start` of a unit this one triggers (mode replace, 05 §A.4); with `link`, first
+   * adds the Before=/Triggers= edges (per-connection instances). The error text if that failed.
+   */
+  enqueueTriggered(unit: UnitView, target: UnitName, reason: string, o?: { readonly link?: boolean }): string | null;
+  /** Unloads `name` once the manager settles, if it is then inactive without job or processes. */
+  collect(name: UnitName): void;
   log(unit: UnitView, level: 'debug' | 'info' | 'notice' | 'warning' | 'error', message: string): void;
   readFile(path: string): string | null;
   /** The unit went dead: remove its runtime directories (per RuntimeDirectoryPreserve=) and PID file. */
@@ -98,7 +110,36 @@ export interface TriggerSupport {
   readonly bootId: string;
 }
 
-/** What a start/stop/reload operation answers (02 §7.3). */
+/** Another unit as a trigger unit sees it (socket_trigger_notify, unit_active_or_pending). */
+export interface PeerView {
+  readonly id: UnitName;
+  readonly loaded: boolean;
+  readonly type: UnitType;
+  readonly activeState: ActiveState;
+  readonly subState: string;
+  readonly jobType: InstallableJobType | null;
+  readonly startLimitHit: boolean;
+}
+
+/** The fds a trigger unit hands to the main process of the unit it triggers (05 §A.6). */
+export interface PassedFds {
+  readonly fds: readonly number[];
+  readonly names: readonly string[];
+  /** REMOTE_ADDR/REMOTE_PORT for a per-connection instance. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** What status shows of a unit type: main PID, "Process:" lines, result; sockets add listeners. */
+export interface UnitTypeStatus {
+  readonly mainPid: Pid;
+  readonly execLines: readonly string[];
+  readonly result: string | null;
+  readonly timer?: TimerStatus;
+  readonly listen?: readonly string[];
+  readonly accept?: { readonly accepted: number; readonly connected: number; readonly refused: number } | null;
+}
+
+/** What a start/stop/reload operation answers (02 §7.3); 'error' fails the job (e.g. -EBUSY). */
 export type OpOutcome = 'started' | 'again' | 'already' | 'not-active' | 'error';
 
 export interface UnitTypeOps<R> {
@@ -137,12 +178,18 @@ export interface UnitTypeOps<R> {
    * main process's status, 255 when a signal ended it, null when there is none or the type has none.
    */
   exitStatus(r: R): number | null;
-  /** Main PID and the "Process:" lines for status; timers add their schedule. */
-  status(unit: UnitView, r: R): { readonly mainPid: Pid; readonly execLines: readonly string[]; readonly result: string | null; readonly timer?: TimerStatus };
+  /** Main PID and the "Process:" lines for status; timers add their schedule, sockets their listeners. */
+  status(unit: UnitView, r: R): UnitTypeStatus;
   /** The unit this one triggers changed state or finished a job (systemd's trigger_notify). */
   triggerNotify?(ctx: UnitContext, unit: UnitView, r: R, other: TriggeredUnit): void;
   /** A daemon-reload read the unit's configuration again (systemd's coldplug after deserializing). */
   reloaded?(ctx: UnitContext, unit: UnitView, r: R): void;
   /** The wall clock jumped (settimeofday): realtime schedules must be computed again. */
   clockChanged?(ctx: UnitContext, unit: UnitView, r: R): void;
+  /** SocketTriggered: traffic (error null) or a failure on a watched listening fd. */
+  socketTriggered?(ctx: UnitContext, unit: UnitView, r: R, fd: number, error: string | null): void;
+  /** Edges made at runtime (Accept=yes instances), re-added when daemon-reload rebuilds the graph. */
+  runtimeDeps?(r: R): readonly (readonly ['Before' | 'Triggers', UnitName])[];
+  /** Open fds to pass to the main process of `target`, a unit this one triggers; may be empty. */
+  passedFds?(unit: UnitView, r: R, target: UnitName): PassedFds;
 }

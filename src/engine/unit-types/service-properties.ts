@@ -1,7 +1,7 @@
 // What `show` and `status` print for a service (03 §11, 06 §7): properties in systemd's order with
 // values formatted as systemctl prints them, and the "Process:" lines of status.
 import { formatTimespan, formatTimestamp } from '../time.ts';
-import type { ExecCommand, ExitStatusSet, ServiceConfig } from '../unit-file/config.ts';
+import type { ExecCommand, ExecContext, ExitStatusSet, ServiceConfig } from '../unit-file/config.ts';
 import type { Pid } from '../types.ts';
 import { formatSignal } from '../signals.ts';
 import { EXIT_CODE_NUMBER, formatExitStatus } from './service-exit.ts';
@@ -27,11 +27,11 @@ function showStatus(rec: ExecRecord | undefined): string {
   return named.endsWith('/n/a') ? String(rec.status) : named;
 }
 
-function commandTail(rec: ExecRecord | undefined): string {
+export function commandTail(rec: ExecRecord | undefined): string {
   return `start_time=${bracketStamp(rec?.startRealtime ?? 0)} ; stop_time=${bracketStamp(rec?.exitRealtime ?? 0)} ; pid=${rec?.pid ?? 0} ; code=${rec?.code ?? '(null)'} ; status=${showStatus(rec)}`;
 }
 
-function execFlags(c: ExecCommand): string {
+export function execFlags(c: ExecCommand): string {
   const flags: string[] = [];
   if (c.ignoreFailure) flags.push('ignore-failure');
   if (c.fullPrivileges) flags.push('privileged');
@@ -50,8 +50,8 @@ function execProperties(cfg: ServiceConfig, r: ServiceRuntime, list: ExecList): 
   return [...plain, ...ex];
 }
 
-function execContextProperties(cfg: ServiceConfig): [string, string][] {
-  const x = cfg.exec;
+/** The exec context part of show (services, and sockets for their control commands). */
+export function execContextProperties(x: ExecContext): [string, string][] {
   const wd = x.workingDirectory;
   return [
     ['Environment', x.environment.join(' ')],
@@ -98,7 +98,7 @@ export function serviceProperties(cfg: ServiceConfig, r: ServiceRuntime): [strin
     ['ExecMainPID', String(m.pid)], ['ExecMainCode', String(m.code ? EXIT_CODE_NUMBER[m.code] : 0)],
     ['ExecMainStatus', String(m.status)],
     ...EXEC_LISTS.flatMap((list) => execProperties(cfg, r, list)),
-    ...execContextProperties(cfg),
+    ...execContextProperties(cfg.exec),
     ['KillMode', k.killMode], ['KillSignal', String(k.killSignal)], ['RestartKillSignal', String(k.restartKillSignal)],
     ['FinalKillSignal', String(k.finalKillSignal)], ['SendSIGKILL', yesNo(k.sendSIGKILL)], ['SendSIGHUP', yesNo(k.sendSIGHUP)],
     ['WatchdogSignal', String(k.watchdogSignal)],

@@ -233,6 +233,12 @@ export async function replay(name: string): Promise<Replay> {
       tr.push(...(await ctl(['cancel', String(id)])).lines);
     },
     sleep: async ([s]) => { await advanceTo(sim.now + sec(Number(s))); },
+    // `timeout 10 node connect.mjs PATH`: a client connects to a socket unit and hangs up.
+    timeout: async ([, node, program, address]) => {
+      if (node !== 'node' || program !== 'connect.mjs') throw new Error(`no simulation for timeout ${node} ${program}`);
+      if (!sim.connect(address!)) scriptOut.push(`[script] connect error: ${sim.fs.stat(address!) ? 'ECONNREFUSED' : 'ENOENT'}`);
+      await advanceTo(sim.now);
+    },
     touch: async ([f]) => { sim.fs.write(file(f!), sim.fs.readFile(file(f!)) ?? ''); },
     sed: async ([, expr, f]) => {
       const [, from, to] = /^s\/(.*)\/(.*)\/$/.exec(expr!)!;
@@ -245,6 +251,8 @@ export async function replay(name: string): Promise<Replay> {
     },
   };
 
+  /** What script.sh itself printed; the harness appends it as `[script] LINE`. */
+  const scriptOut: string[] = [];
   const script = readFileSync(join(FIXTURES, name, 'script.sh'), 'utf8');
   for (const line of script.split('\n')) {
     if (line.trim() === '' || line.trim().startsWith('#')) continue;
@@ -253,7 +261,7 @@ export async function replay(name: string): Promise<Replay> {
     if (!helper) throw new Error(`${name}: no simulation for script line: ${line}`);
     await helper(args);
   }
-  return { transcript: tr.map(normalise), sim };
+  return { transcript: [...tr, ...scriptOut].map(normalise), sim };
 }
 
 /** Scenarios in the fixture directory. */

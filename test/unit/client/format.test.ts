@@ -148,3 +148,20 @@ test('status: an Exclusive= line under Active: for a unit in a group, none other
   assert.deepEqual(lines.slice(2, 5), ['     Active: inactive (dead)', '  Exclusive: mail (waiting behind mail-full.service)', '        Job: 8 (start, waiting)']);
   assert.ok(!statusLines(status({}), 0, 'unitctl').some((l) => l.includes('Exclusive')));
 });
+
+test('status of a socket: Triggers: per partner with its bullet, Listen: block, Accept=yes counters', () => {
+  const lines = statusLines(status({
+    id: 'echo.socket', description: 'echo.socket', subState: 'listening', mainPid: 0, processes: [],
+    triggers: [{ unit: 'echo.service', activeState: 'inactive' }],
+    listen: ['/run/echo.sock (Stream)', '[::]:8080 (Stream)'], accept: { accepted: 3, connected: 1, refused: 0 },
+  }), 0, 'unitctl');
+  assert.deepEqual(lines.slice(2), [
+    '     Active: active (listening)',
+    '   Triggers: ○ echo.service',
+    '     Listen: /run/echo.sock (Stream)',
+    '             [::]:8080 (Stream)',
+    '   Accepted: 3; Connected: 1;',
+  ]);
+  const svc = statusLines(status({ triggeredBy: [{ unit: 'a.socket', activeState: 'active' }, { unit: 'b.timer', activeState: 'inactive' }] }), 0, 'unitctl');
+  assert.deepEqual(svc.slice(3, 5), ['TriggeredBy: ● a.socket', '             ○ b.timer']);
+});
