@@ -34,6 +34,10 @@ function offlineManager(unitPath: readonly string[]): Manager {
     timerStamps: { read: () => null, write: noop },
     timeZones: intlTimeZones(),
     random: () => 0,
+    sockets: {
+      open: () => ({ ok: false, message: 'no sockets are opened offline' }),
+      watch: noop, unwatch: noop, flush: noop, accept: () => null, close: noop,
+    },
   };
   return new Manager(ports, { unitPath });
 }
