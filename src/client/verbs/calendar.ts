@@ -1,37 +1,11 @@
 // `calendar EXPR…`: validates calendar events and shows their normalized form and next elapse,
 // printed like `systemd-analyze calendar` (252). Client-only: it never talks to the daemon.
-import { existsSync, readFileSync } from 'node:fs';
 import { formatCalendar, nextElapse, parseCalendar, type TimeZone } from '../../engine/calendar.ts';
+import { intlZone, isTimeZone } from '../../host/time-zones.ts';
 import { EXIT } from '../exit-codes.ts';
 import { formatAgo, formatTimestamp } from '../format.ts';
 import type { Io } from '../context.ts';
 import type { Verb } from './verb.ts';
-
-const ZONEINFO = '/usr/share/zoneinfo';
-
-/** systemd accepts a zone when tzdata has it (a TZif file, not a directory); without tzdata, Intl decides. */
-export function isTimeZone(name: string): boolean {
-  if (!/^[A-Za-z0-9+_-]+(\/[A-Za-z0-9+_-]+)*$/.test(name)) return false;
-  if (existsSync(ZONEINFO)) {
-    try { return readFileSync(`${ZONEINFO}/${name}`).subarray(0, 4).toString('latin1') === 'TZif'; } catch { return false; }
-  }
-  try { new Intl.DateTimeFormat('en-US', { timeZone: name }); return true; } catch { return false; }
-}
-
-/** A TimeZone port over Intl; `name` undefined is the local zone. */
-export function intlZone(name?: string): TimeZone {
-  const fmt = new Intl.DateTimeFormat('en-US', {
-    timeZone: name, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
-  });
-  return {
-    offsetAt(utcUsec: number): number {
-      const ms = Math.floor(utcUsec / 1e6) * 1000;
-      const p: Record<string, number> = {};
-      for (const part of fmt.formatToParts(new Date(ms))) p[part.type] = Number(part.value);
-      return (Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - ms) / 1000;
-    },
-  };
-}
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];

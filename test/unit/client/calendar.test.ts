@@ -3,7 +3,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { memoryIo } from '../../../src/client/context.ts';
-import { fromNow, intlZone, isTimeZone, printCalendar, type CalendarEnv } from '../../../src/client/verbs/calendar.ts';
+import { fromNow, printCalendar, type CalendarEnv } from '../../../src/client/verbs/calendar.ts';
+import { intlZone, isTimeZone } from '../../../src/host/time-zones.ts';
 import { runCli } from '../../../src/client/cli.ts';
 import { fixedOffsetZone, UTC_ZONE } from '../../../src/engine/calendar.ts';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UnitFileWatcher } from '../../../src/daemon/unit-files.ts';
 import { escapeUnitName } from '../../../src/daemon/notify.ts';
-import { isTimeZone } from '../../../src/daemon/fs.ts';
+import { isTimeZone } from '../../../src/host/time-zones.ts';
 import { Inputs, waitFor } from './helpers.ts';
 
 test('a burst of changes becomes one UnitFilesChanged; a directory created later is watched too', async () => {
