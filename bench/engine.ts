@@ -71,7 +71,7 @@ export function benchOnce(n: number, seed = 1): Figures {
     clock: { now: () => now, realtime: () => now },
     timers: { arm: () => {}, cancel: () => {} },
     processes: {
-      spawn: (req) => { inbox.push({ kind: 'ProcessStarted', execId: req.execId, pid: pid++ }); },
+      spawn: (req) => { inbox.push({ kind: 'ProcessStarted', execId: req.execId, pid }); return pid++; },
       signal: () => 0, adopt: () => {}, hasProcesses: () => true, watchProcessesGone: () => {},
     },
     events: { emit: () => {} },

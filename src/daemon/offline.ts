@@ -25,7 +25,7 @@ function offlineManager(unitPath: readonly string[]): Manager {
   const ports: Ports = {
     clock: { now: () => 0 as Usec, realtime: () => 0 as Usec },
     timers: { arm: noop, cancel: noop },
-    processes: { spawn: noop, signal: () => 0, adopt: noop, hasProcesses: () => false, watchProcessesGone: noop },
+    processes: { spawn: () => null, signal: () => 0, adopt: noop, hasProcesses: () => false, watchProcessesGone: noop },
     events: { emit: noop },
     fs: createFileSystem(),
     host: createHostInfo(),

@@ -84,11 +84,12 @@ export class NodeProcessDriver implements ProcessDriver {
     return this.selfInfo;
   }
 
-  spawn(req: SpawnRequest): void {
+  spawn(req: SpawnRequest): Pid | null {
     try {
-      this.spawnOrFail(req);
+      return this.spawnOrFail(req);
     } catch (err) {
       this.later({ kind: 'SpawnFailed', execId: req.execId, message: err instanceof Error ? err.message : String(err) });
+      return null;
     }
   }
 
@@ -236,19 +237,20 @@ export class NodeProcessDriver implements ProcessDriver {
     this.trackTimer = null;
   }
 
-  private spawnOrFail(req: SpawnRequest): void {
+  /** The child's pid (Node forks synchronously), or null when nothing was forked. */
+  private spawnOrFail(req: SpawnRequest): Pid | null {
     const prepared = prepareSpawn(req, this.o.home, this.self());
     const unitLog = this.o.log.unit(req.unit);
     if (!prepared.ok) {
       unitLog.warn({ execId: req.execId, status: prepared.status }, prepared.message);
       this.later({ kind: 'ProcessExited', execId: req.execId, code: 'exited', status: prepared.status });
-      return;
+      return null;
     }
     const dirs = setUpExecDirectories(req.directories ?? [], prepared.value.owner);
     if (!dirs.ok) {
       unitLog.warn({ execId: req.execId, status: dirs.status }, dirs.message);
       this.later({ kind: 'ProcessExited', execId: req.execId, code: 'exited', status: dirs.status });
-      return;
+      return null;
     }
     const files = new OpenedFiles();
     const out = parseOutput(req.stdout);
@@ -266,7 +268,7 @@ export class NodeProcessDriver implements ProcessDriver {
       files.closeAll();
       unitLog.warn({ execId: req.execId }, `Failed to set up standard output: ${err instanceof Error ? err.message : String(err)}`);
       this.later({ kind: 'ProcessExited', execId: req.execId, code: 'exited', status: 209 });
-      return;
+      return null;
     }
     const env: Record<string, string> = { ...req.env };
     if (req.notify) env['NOTIFY_SOCKET'] = this.o.notify.socketFor(req.unit);
@@ -291,6 +293,7 @@ export class NodeProcessDriver implements ProcessDriver {
       files.closeAll();
     }
     this.track(req, child, unitLog);
+    return child.pid ?? null;
   }
 
   private track(req: SpawnRequest, child: ChildProcess, unitLog: DaemonLog['log']): void {

@@ -3,7 +3,7 @@
 // chain that applies User=/Group=/SupplementaryGroups=, Nice= and Limit*= (exec-wrap.ts).
 import { accessSync, constants, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SpawnRequest } from '../engine/ports.ts';
+import { OWN_PID_VARIABLES, type OwnPidVariable, type SpawnRequest } from '../engine/ports.ts';
 import { lookupGroup, lookupUser, userGroups } from './accounts.ts';
 import { wrapExec, type Identity, type Tools, type Wrapped } from './exec-wrap.ts';
 import { DEFAULT_PATH } from './fs.ts';
@@ -120,7 +120,7 @@ export function prepareSpawn(req: SpawnRequest, home: string, self: SelfInfo): P
   const limits = clampLimits(req.limits, self.hardLimits);
   const wrapped = wrapExec({ file, args: req.argv.slice(1), identity: id.value, nice: req.nice, currentNice: self.nice, limits }, self.tools);
   if (!wrapped.ok) return wrapped;
-  const w = wrapListenPid(req, wrapped.value);
+  const w = wrapOwnPid(req, wrapped.value);
   const fb = w.fallbackIdentity;
   return {
     ok: true,
@@ -171,13 +171,18 @@ export function ownHardLimits(read: (path: string) => string | null): Record<str
 }
 
 /**
- * Socket activation: LISTEN_PID must be the pid of the service process itself (sd_listen_fds
- * checks it), which exists only after fork. A fixed /bin/sh link sets it to its own pid and execs
- * the chain; exec keeps the pid. The shell never parses the command: it arrives as "$0" "$@".
+ * LISTEN_PID and WATCHDOG_PID must be the pid of the service process itself (sd_listen_fds and
+ * sd_watchdog_enabled check them), which exists only after fork. A fixed /bin/sh link sets them to
+ * its own pid and execs the chain; exec keeps the pid. The shell never parses the command: it
+ * arrives as "$0" "$@". Only names from the port's table reach the script; no request, no link.
  */
-export const LISTEN_PID_SCRIPT = 'LISTEN_PID=$$; export LISTEN_PID; exec "$0" "$@"';
+export function ownPidScript(names: readonly OwnPidVariable[]): string {
+  const known = names.filter((n) => (OWN_PID_VARIABLES as readonly string[]).includes(n));
+  return `${known.map((n) => `${n}=$$; export ${n}; `).join('')}exec "$0" "$@"`;
+}
 
-function wrapListenPid(req: SpawnRequest, w: Wrapped): Wrapped {
-  if (req.fds.length === 0 || req.env['LISTEN_FDS'] === undefined) return w;
-  return { ...w, file: '/bin/sh', args: ['-c', LISTEN_PID_SCRIPT, w.file, ...w.args], wrapped: true };
+function wrapOwnPid(req: SpawnRequest, w: Wrapped): Wrapped {
+  const names = req.ownPidEnv ?? [];
+  if (names.length === 0) return w;
+  return { ...w, file: '/bin/sh', args: ['-c', ownPidScript(names), w.file, ...w.args], wrapped: true };
 }

@@ -18,6 +18,10 @@ export interface TimerService {
   cancel(id: TimerId): void;
 }
 
+/** systemd sets these to the child's own pid: LISTEN_PID with passed fds, WATCHDOG_PID with a watchdog. */
+export const OWN_PID_VARIABLES = ['LISTEN_PID', 'WATCHDOG_PID'] as const;
+export type OwnPidVariable = (typeof OWN_PID_VARIABLES)[number];
+
 export interface SpawnRequest {
   readonly execId: ExecId;
   readonly unit: UnitName;
@@ -40,11 +44,13 @@ export interface SpawnRequest {
   readonly syslogIdentifier: string;
   /** Give this process NOTIFY_SOCKET (the driver owns the socket and attributes datagrams to `unit`). */
   readonly notify: boolean;
-  /**
-   * Socket activation: fds placed at 3, 4, … in the child. With LISTEN_FDS in env, the driver
-   * sets LISTEN_PID to the pid of the process itself (05 §A.6).
-   */
+  /** Socket activation: fds placed at 3, 4, … in the child (05 §A.6). */
   readonly fds: readonly number[];
+  /**
+   * Variables the driver sets to the pid of the process itself, known only after fork
+   * (sd_listen_fds and sd_watchdog_enabled compare them with getpid()). Absent or empty: none.
+   */
+  readonly ownPidEnv?: readonly OwnPidVariable[];
   /** RuntimeDirectory= and friends, created (with parents) before the command runs. */
   readonly directories?: readonly ExecDirectory[];
 }
@@ -74,8 +80,12 @@ export interface SignalRequest {
 }
 
 export interface ProcessDriver {
-  /** Starts a command in a new process group. Outcomes: ProcessStarted, ProcessExited or SpawnFailed. */
-  spawn(req: SpawnRequest): void;
+  /**
+   * Starts a command in a new process group. Outcomes: ProcessStarted (the exec succeeded),
+   * ProcessExited or SpawnFailed. Returns the pid when the fork happened at once (as systemd
+   * knows it right after fork, so ExecStartPost= sees MAINPID), else null.
+   */
+  spawn(req: SpawnRequest): Pid | null;
   /** Sends a signal; returns how many processes or groups were signalled (0 = nothing left). */
   signal(req: SignalRequest): number;
   /** Watches a process we did not spawn (a forking daemon's main PID): ProcessExited when it is gone. */

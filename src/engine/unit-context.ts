@@ -31,7 +31,7 @@ function passedFds(s: EngineState, unit: Unit): PassedFds {
   return { fds, names, env };
 }
 
-/** LISTEN_FDS and LISTEN_FDNAMES; LISTEN_PID is the child's own pid, set by the process driver. */
+/** LISTEN_FDS and LISTEN_FDNAMES; LISTEN_PID is the child's own pid, set by the process driver (ownPidEnv). */
 const listenEnv = (p: PassedFds): Record<string, string> => ({ ...p.env, LISTEN_FDS: String(p.fds.length), LISTEN_FDNAMES: p.names.join(':') });
 
 const unitTimerId = (unit: string, key: string): string => `unit:${key}:${unit}`;
@@ -80,7 +80,8 @@ function makeContext(s: EngineState): UnitContext {
       // StandardInput/Output/Error=socket: the one connection becomes stdio, not LISTEN_FDS (exec_spawn).
       const socketStdio = exec !== undefined && [exec.standardInput, exec.standardOutput, exec.standardError].includes('socket');
       if (socketStdio && passed.fds.length !== 1) return { kind: 'failed', message: passed.fds.length === 0 ? 'Got no socket.' : 'Got more than one socket.' };
-      const env = passed.fds.length > 0 && !socketStdio ? { ...listenEnv(passed), ...options.env } : options.env;
+      const listening = passed.fds.length > 0 && !socketStdio;
+      const env = listening ? { ...listenEnv(passed), ...options.env } : options.env;
       const monitor = options.monitor ? monitorEnv(s, unit) : {};
       const dirEnv = exec ? execDirectoryEnv(exec, ports.host) : {};
       const built = buildExec(unit.config, command, { ...env, ...monitor, INVOCATION_ID: unit.invocationId, ...dirEnv }, ports.host, ports.fs);
@@ -89,9 +90,12 @@ function makeContext(s: EngineState): UnitContext {
         ports.events.emit({ kind: 'Log', level: 'info', unit: unit.id, message: `Executable ${built.path} missing, skipping: ${command.line}` });
         return { kind: 'skipped' };
       }
+      // Environment=, EnvironmentFile= and PassEnvironment= come after systemd's own variables
+      // (exec_child's merge order), so a value the unit sets itself wins over the pid.
+      const ownPidEnv = [...(listening ? ['LISTEN_PID' as const] : []), ...(options.ownPidEnv ?? [])].filter((n) => built.env[n] === undefined);
       const execId = s.nextExecId++;
       s.execs.set(execId, unit);
-      ports.processes.spawn({
+      const pid = ports.processes.spawn({
         execId, unit: unit.id, role: options.role, path: built.path, argv: built.argv, env: built.env,
         cwd: built.cwd, cwdOptional: built.cwdOptional,
         user: command.fullPrivileges ? null : exec?.user ?? null,
@@ -101,8 +105,9 @@ function makeContext(s: EngineState): UnitContext {
         stdin: exec?.standardInput ?? 'null', stdout: exec?.standardOutput ?? 'journal', stderr: exec?.standardError ?? 'inherit',
         syslogIdentifier: exec?.syslogIdentifier ?? unit.id.replace(/\.[^.]+$/, ''),
         notify: options.notify, fds: passed.fds, directories: exec ? execDirectories(exec, ports.host) : [],
+        ...(ownPidEnv.length > 0 ? { ownPidEnv } : {}),
       });
-      return { kind: 'spawned', execId };
+      return { kind: 'spawned', execId, pid: pid ?? 0 };
     },
     signal: (view, execIds, signal, o) => ports.processes.signal({ unit: view.id, signal, execIds, wholeUnit: o.wholeUnit }),
     adopt(view, pid) {

@@ -205,18 +205,22 @@ export class Sim {
     return parseSteps(req.argv.slice(1));
   }
 
-  private spawn(req: SpawnRequest): void {
+  /** Like the daemon's driver: the pid is returned at once, ProcessStarted follows as an input. */
+  private spawn(req: SpawnRequest): number | null {
     this.spawned.push(req);
     this.note(`spawn #${req.execId} ${req.unit} ${req.role}: ${req.argv.join(' ')}`);
     const script = this.scriptOf(req);
     if (script === 'missing') {
       this.push(this.now, { kind: 'ProcessExited', execId: req.execId, code: 'exited', status: 203 });
-      return;
+      return null;
     }
     for (const d of req.directories ?? []) this.fs.mkdir(d.path);
-    const p = this.newProcess(req.execId, req.unit, script, req.env, req.fds);
+    const pid = this.nextPid;
+    const own = Object.fromEntries((req.ownPidEnv ?? []).map((n) => [n, String(pid)]));
+    const p = this.newProcess(req.execId, req.unit, script, { ...req.env, ...own }, req.fds);
     this.push(this.now, { kind: 'ProcessStarted', execId: req.execId, pid: p.pid });
     for (const { at, act } of script.steps) this.push(this.now + at, () => this.act(p, act));
+    return p.pid;
   }
 
   private newProcess(execId: number, unit: string, script: Script, env: Readonly<Record<string, string>>, fds: readonly number[] = []): SimProcess {

@@ -6,7 +6,7 @@ import type { LoadedUnit, ExecCommand } from '../unit-file/config.ts';
 import type { ActiveState, ExecId, InstallableJobType, Pid, UnitName, UnitType, Usec } from '../types.ts';
 import type { Result } from '../errors.ts';
 import type { TimeZone } from '../calendar.ts';
-import type { SocketDriver } from '../ports.ts';
+import type { OwnPidVariable, SocketDriver } from '../ports.ts';
 
 export interface UnitView {
   readonly id: UnitName;
@@ -14,7 +14,8 @@ export interface UnitView {
 }
 
 export type SpawnOutcome =
-  | { readonly kind: 'spawned'; readonly execId: ExecId }
+  /** `pid`: known at once when the driver forked synchronously, else 0 until ProcessStarted. */
+  | { readonly kind: 'spawned'; readonly execId: ExecId; readonly pid: Pid }
   /** '-' command whose executable does not exist: treat as a successful run (03 §3.2). */
   | { readonly kind: 'skipped' }
   /** Set-up failed in the manager (missing EnvironmentFile=, bad specifier…): the `resources` path. */
@@ -25,6 +26,8 @@ export interface SpawnOptions {
   /** Variables the unit type adds (MAINPID, SERVICE_RESULT, EXIT_CODE…); merged per 03 §3.4. */
   readonly env: Readonly<Record<string, string>>;
   readonly notify: boolean;
+  /** Variables to set to the process's own pid (WATCHDOG_PID); the context adds LISTEN_PID itself. */
+  readonly ownPidEnv?: readonly OwnPidVariable[];
   /** A start-phase command: gets MONITOR_* of the unit whose OnFailure=/OnSuccess= started this one. */
   readonly monitor?: boolean;
 }

@@ -102,28 +102,35 @@ function extraEnv(c: Svc, list: ExecList, role: 'main' | 'control'): Record<stri
     env.SERVICE_RESULT = c.r.result;
     Object.assign(env, exitEnv(c.r.mainExec.code, c.r.mainExec.status));
   }
-  if (role === 'main' && watchdogIntervalUsec(c) > 0) env.WATCHDOG_USEC = String(watchdogIntervalUsec(c));
+  if (hasWatchdogEnv(c, role)) env.WATCHDOG_USEC = String(watchdogIntervalUsec(c));
   return env;
 }
+
+/** exec_spawn with EXEC_SET_WATCHDOG (the main process only) and a watchdog: WATCHDOG_USEC and WATCHDOG_PID. */
+const hasWatchdogEnv = (c: Svc, role: 'main' | 'control'): boolean => role === 'main' && watchdogIntervalUsec(c) > 0;
 
 /** Spawns command `index` of `list`; on success records it as the main or control process. */
 export function spawnCommand(c: Svc, list: ExecList, index: number, role: 'main' | 'control'): SpawnOutcome {
   const command = c.cfg[list][index];
   if (!command) return { kind: 'skipped' };
   const notify = role === 'main' ? c.cfg.notifyAccess !== 'none' : c.cfg.notifyAccess === 'exec' || c.cfg.notifyAccess === 'all';
-  const out = c.ctx.spawn(c.unit, command, { role, env: extraEnv(c, list, role), notify, monitor: START_LISTS.includes(list) });
+  const out = c.ctx.spawn(c.unit, command, {
+    role, env: extraEnv(c, list, role), notify, monitor: START_LISTS.includes(list),
+    ...(hasWatchdogEnv(c, role) ? { ownPidEnv: ['WATCHDOG_PID' as const] } : {}),
+  });
   if (out.kind !== 'spawned') return out;
-  const rec = { pid: 0, startRealtime: c.ctx.realtime(), startMonotonic: c.ctx.now(), exitRealtime: 0, exitMonotonic: 0, code: null, status: 0 };
+  // The pid is known right after fork, as in systemd: ExecStartPost= of a simple service sees MAINPID.
+  const rec = { pid: out.pid, startRealtime: c.ctx.realtime(), startMonotonic: c.ctx.now(), exitRealtime: 0, exitMonotonic: 0, code: null, status: 0 };
   c.r.execs.set(execKey(list, index), rec);
   const tracked = { execId: out.execId, list, index };
   if (role === 'main') {
     c.r.main = tracked;
-    c.r.mainPid = 0;
+    c.r.mainPid = out.pid;
     c.r.mainPidKnown = true;
     c.r.mainExec = { ...rec };
   } else {
     c.r.control = tracked;
-    c.r.controlPid = 0;
+    c.r.controlPid = out.pid;
   }
   return out;
 }

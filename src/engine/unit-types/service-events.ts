@@ -72,14 +72,16 @@ export function processStarted(c: Svc, execId: ExecId, pid: Pid): void {
   const { r } = c;
   const tracked = r.main?.execId === execId ? r.main : r.control?.execId === execId ? r.control : null;
   if (!tracked) return;
+  // Usually the pid was known at spawn already; then this only confirms the exec (Type=exec),
+  // and a MAINPID= that arrived meanwhile is not overwritten.
   const rec = r.execs.get(execKey(tracked.list, tracked.index));
-  if (rec) rec.pid = pid;
+  if (rec && rec.pid === 0) rec.pid = pid;
   if (tracked === r.control) {
-    r.controlPid = pid;
+    if (r.controlPid === 0) r.controlPid = pid;
     return;
   }
-  r.mainPid = pid;
-  r.mainExec.pid = pid;
+  if (r.mainPid === 0) r.mainPid = pid;
+  if (r.mainExec.pid === 0) r.mainExec.pid = pid;
   if (c.cfg.type === 'exec' && r.state === 'start') enterStartPost(c);
 }
 

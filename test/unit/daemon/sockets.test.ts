@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NodeSocketDriver } from '../../../src/daemon/sockets.ts';
-import { LISTEN_PID_SCRIPT } from '../../../src/daemon/process-exec.ts';
+import { ownPidScript } from '../../../src/daemon/process-exec.ts';
 import type { SocketOpenRequest } from '../../../src/engine/ports.ts';
 import { Inputs } from './helpers.ts';
 
@@ -200,8 +200,8 @@ test('a bare port listens on [::] for IPv4 and IPv6 clients; [::1]:PORT only on 
   driver.close([lo!], { removePaths: [] });
 });
 
-test('LISTEN_PID_SCRIPT sets the pid of the exec\'d program itself and passes arguments untouched', () => {
-  const r = spawnSync('/bin/sh', ['-c', LISTEN_PID_SCRIPT, '/bin/sh', '-c', 'echo "$LISTEN_PID $$"; printf "[%s]" "$1"', 'x', 'a b; $(false)'], { encoding: 'utf8' });
+test('ownPidScript sets LISTEN_PID to the pid of the exec\'d program itself and passes arguments untouched', () => {
+  const r = spawnSync('/bin/sh', ['-c', ownPidScript(['LISTEN_PID']), '/bin/sh', '-c', 'echo "$LISTEN_PID $$"; printf "[%s]" "$1"', 'x', 'a b; $(false)'], { encoding: 'utf8' });
   const [ids, arg] = r.stdout.split('\n');
   const [listenPid, pid] = ids!.split(' ');
   assert.equal(listenPid, pid);
