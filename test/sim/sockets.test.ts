@@ -34,6 +34,7 @@ test('Accept=no: traffic starts the service with the fds; the socket runs while 
   assert.equal(main.env['LISTEN_FDS'], '1');
   assert.equal(main.env['LISTEN_FDNAMES'], 'echo.socket');
   assert.equal(main.env['LISTEN_PID'], undefined, 'LISTEN_PID is the child\'s own pid, set by the driver');
+  assert.deepEqual(main.ownPidEnv, ['LISTEN_PID']);
   const job = sim.events.find((e) => e.kind === 'JobNew' && e.job.unit === 'echo.service');
   assert.ok(job?.kind === 'JobNew' && job.job.origin.kind === 'internal' && job.job.origin.reason.includes('echo.socket'));
 

@@ -10,8 +10,8 @@ import { userGroups } from '../../../src/daemon/accounts.ts';
 import { wrapExec } from '../../../src/daemon/exec-wrap.ts';
 import { NotifyReceiver } from '../../../src/daemon/notify.ts';
 import { NodeProcessDriver } from '../../../src/daemon/process-driver.ts';
-import { clampLimits, ownHardLimits, resolveIdentity } from '../../../src/daemon/process-exec.ts';
-import type { SpawnRequest } from '../../../src/engine/ports.ts';
+import { clampLimits, ownHardLimits, ownPidScript, prepareSpawn, resolveIdentity } from '../../../src/daemon/process-exec.ts';
+import type { OwnPidVariable, SpawnRequest } from '../../../src/engine/ports.ts';
 import { captureLog, Inputs } from './helpers.ts';
 
 const isRoot = process.getuid?.() === 0;
@@ -126,4 +126,38 @@ test('ownHardLimits: null with CAP_SYS_RESOURCE, else the hard column of /proc/s
   const own = ownHardLimits(files('000001fffeffffff'));
   assert.equal(own?.['NOFILE'], 20000);
   assert.equal(own?.['CORE'], Infinity);
+});
+
+const SELF = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, nice: 0, tools: TOOLS, hardLimits: null };
+
+test('the own-pid link: only when a variable is asked for, first in the chain, with the command as "$0" "$@"', () => {
+  const plain = prepareSpawn({ ...base, path: '/bin/true', argv: ['/bin/true', 'x'] }, '/', SELF);
+  assert.ok(plain.ok);
+  assert.deepEqual([plain.value.file, ...plain.value.args], ['/bin/true', 'x'], 'no extra exec for an ordinary service');
+  const both = prepareSpawn({ ...base, path: '/bin/true', argv: ['/bin/true', 'x'], ownPidEnv: ['LISTEN_PID', 'WATCHDOG_PID'], nice: 5 }, '/', SELF);
+  assert.ok(both.ok);
+  assert.deepEqual([both.value.file, ...both.value.args], [
+    '/bin/sh', '-c', 'LISTEN_PID=$$; export LISTEN_PID; WATCHDOG_PID=$$; export WATCHDOG_PID; exec "$0" "$@"',
+    '/usr/bin/nice', '-n', '5', '--', '/bin/true', 'x',
+  ]);
+  assert.equal(ownPidScript(['WATCHDOG_PID', 'X=1; true' as OwnPidVariable]), 'WATCHDOG_PID=$$; export WATCHDOG_PID; exec "$0" "$@"', 'names outside the table never reach the script');
+});
+
+test('spawn returns the pid at once; WATCHDOG_PID and LISTEN_PID are the service\'s own pid, through Nice= and Limit*= links', async () => {
+  const execId = nextExec++;
+  const file = join(dir, `out-${execId}`);
+  writeFileSync(file, '');
+  const pid = driver.spawn({
+    ...base, execId, argv: ['/bin/sh', '-c', 'echo "$$ $WATCHDOG_PID ${LISTEN_PID-unset} $1"', 'sh', 'a b;$(x)'], stdout: `file:${file}`,
+    env: { PATH, WATCHDOG_USEC: '5000000' }, ownPidEnv: ['WATCHDOG_PID'], nice: 3, limits: { NOFILE: { soft: 100, hard: 100 } },
+  });
+  assert.ok(pid !== null && pid > 0);
+  assert.equal((await inputs.exitOf(execId)).status, 0);
+  assert.equal(readFileSync(file, 'utf8'), `${pid} ${pid} unset a b;$(x)\n`);
+  const start = inputs.all.find((i) => i.kind === 'ProcessStarted' && i.execId === execId);
+  assert.ok(start?.kind === 'ProcessStarted' && start.pid === pid, 'ProcessStarted names the same pid');
+
+  const missing = nextExec++;
+  assert.equal(driver.spawn({ ...base, execId: missing, path: '/nonexistent/x', argv: ['/nonexistent/x'] }), null, 'nothing forked: no pid');
+  assert.equal((await inputs.exitOf(missing)).status, 203);
 });
