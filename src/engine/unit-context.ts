@@ -90,9 +90,10 @@ function makeContext(s: EngineState): UnitContext {
         ports.events.emit({ kind: 'Log', level: 'info', unit: unit.id, message: `Executable ${built.path} missing, skipping: ${command.line}` });
         return { kind: 'skipped' };
       }
-      // Environment=, EnvironmentFile= and PassEnvironment= come after systemd's own variables
-      // (exec_child's merge order), so a value the unit sets itself wins over the pid.
-      const ownPidEnv = [...(listening ? ['LISTEN_PID' as const] : []), ...(options.ownPidEnv ?? [])].filter((n) => built.env[n] === undefined);
+      // exec_child's merge order: the manager's environment, then systemd's own variables, then
+      // PassEnvironment=, Environment=, EnvironmentFile=. A value the unit sets itself wins over the pid.
+      const fromUnit = (n: string): boolean => built.env[n] !== undefined && built.env[n] !== ports.host.environment[n];
+      const ownPidEnv = [...(listening ? ['LISTEN_PID' as const] : []), ...(options.ownPidEnv ?? [])].filter((n) => !fromUnit(n));
       const execId = s.nextExecId++;
       s.execs.set(execId, unit);
       const pid = ports.processes.spawn({

@@ -104,6 +104,15 @@ test('Environment=WATCHDOG_PID= wins over the pid, as the unit\'s environment co
   assert.equal(sim.spawned[0]?.env['WATCHDOG_PID'], '7');
 });
 
+test('set-environment WATCHDOG_PID= loses to the pid: the manager\'s environment comes first', () => {
+  const sim = new Sim({ files: { [`${U}/g.service`]: svc('WatchdogSec=30\nExecStart=/sim/run echo=/g:$WATCHDOG_PID') } });
+  assert.ok(sim.manager.setEnvironment(['WATCHDOG_PID=9']).ok);
+  jobOf(sim.enqueue('g.service', 'start'));
+  sim.runFor(1);
+  assert.deepEqual(sim.spawned[0]?.ownPidEnv, ['WATCHDOG_PID']);
+  assert.equal(sim.fs.readFile('/g'), `${sim.prop('g.service', 'MainPID')}\n`);
+});
+
 test('socket activation with a watchdog: both LISTEN_PID and WATCHDOG_PID hold the service\'s pid', () => {
   const sim = new Sim({ files: {
     [`${U}/s.socket`]: '[Socket]\nListenStream=/run/s.sock\n',
