@@ -89,6 +89,15 @@ test('WatchdogSec=: the main process gets WATCHDOG_USEC and asks for WATCHDOG_PI
   assert.equal(sim.state('w.service'), 'active/running/success');
 });
 
+test('WatchdogSec=infinity: WATCHDOG_USEC is USEC_INFINITY as a number, and WATCHDOG_PID is still set (systemd 252)', () => {
+  const sim = new Sim({ files: { [`${U}/i.service`]: svc('WatchdogSec=infinity\nExecStart=/sim/run') } });
+  jobOf(sim.enqueue('i.service', 'start'));
+  sim.runFor(1);
+  assert.equal(sim.spawned[0]?.env['WATCHDOG_USEC'], '18446744073709551615');
+  assert.deepEqual(sim.spawned[0]?.ownPidEnv, ['WATCHDOG_PID']);
+  assert.equal(sim.prop('i.service', 'WatchdogUSec'), 'infinity');
+});
+
 test('no watchdog and no fds: nothing to set after fork, so the driver adds no link', () => {
   const sim = new Sim({ files: { [`${U}/p.service`]: svc('ExecStart=/sim/run') } });
   jobOf(sim.enqueue('p.service', 'start'));

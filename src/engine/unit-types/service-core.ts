@@ -102,7 +102,8 @@ function extraEnv(c: Svc, list: ExecList, role: 'main' | 'control'): Record<stri
     env.SERVICE_RESULT = c.r.result;
     Object.assign(env, exitEnv(c.r.mainExec.code, c.r.mainExec.status));
   }
-  if (hasWatchdogEnv(c, role)) env.WATCHDOG_USEC = String(watchdogIntervalUsec(c));
+  // WatchdogSec=infinity is USEC_INFINITY, a 64-bit all-ones number in the environment.
+  if (hasWatchdogEnv(c, role)) env.WATCHDOG_USEC = Number.isFinite(watchdogIntervalUsec(c)) ? String(watchdogIntervalUsec(c)) : '18446744073709551615';
   return env;
 }
 
