@@ -13,6 +13,8 @@ export interface Tools {
   readonly prlimit: string | null;
   readonly nice: string | null;
   readonly setpriv: string | null;
+  /** For a custom argv[0] ('@' prefix) behind the other links: bash's `exec -a` (dash has none). */
+  readonly bash: string | null;
 }
 
 export interface WrapRequest {

@@ -65,7 +65,7 @@ export function resolveExecutable(path: string, envPath: string | undefined): st
 /** Locates the wrapper tools once (the daemon's PATH, then the standard one). */
 export function findTools(envPath: string | undefined): Tools {
   const find = (name: string): string | null => resolveExecutable(name, `${envPath ?? ''}:${DEFAULT_PATH}`);
-  return { prlimit: find('prlimit'), nice: find('nice'), setpriv: find('setpriv') };
+  return { prlimit: find('prlimit'), nice: find('nice'), setpriv: find('setpriv'), bash: find('bash') };
 }
 
 const isDirectory = (path: string): boolean => {
@@ -118,8 +118,16 @@ export function prepareSpawn(req: SpawnRequest, home: string, self: SelfInfo): P
   if (file === null) return fail(EXIT_STATUS.EXEC, `Failed at step EXEC spawning ${req.path}: No such file or directory`);
   if (req.nice !== null && req.nice < self.nice && self.uid !== 0) return fail(EXIT_STATUS.NICE, 'Failed at step NICE: Permission denied');
   const limits = clampLimits(req.limits, self.hardLimits);
-  const wrapped = wrapExec({ file, args: req.argv.slice(1), identity: id.value, nice: req.nice, currentNice: self.nice, limits }, self.tools);
+  const chain = { identity: id.value, nice: req.nice, currentNice: self.nice, limits };
+  let wrapped = wrapExec({ file, args: req.argv.slice(1), ...chain }, self.tools);
   if (!wrapped.ok) return wrapped;
+  // Behind other links the last exec would name the resolved file: an argv[0] of its own (the '@'
+  // prefix, or a bare name as written) needs a final bash link.
+  const argv0 = req.argv[0] ?? file;
+  if (argv0 !== req.path && self.tools.bash !== null && (wrapped.value.wrapped || (req.ownPidEnv?.length ?? 0) > 0)) {
+    wrapped = wrapExec({ file: self.tools.bash, args: ['-c', ARGV0_SCRIPT, argv0, file, ...req.argv.slice(1)], ...chain }, self.tools);
+    if (!wrapped.ok) return wrapped;
+  }
   const w = wrapOwnPid(req, wrapped.value);
   const fb = w.fallbackIdentity;
   return {
@@ -176,6 +184,9 @@ export function ownHardLimits(read: (path: string) => string | null): Record<str
  * its own pid and execs the chain; exec keeps the pid. The shell never parses the command: it
  * arrives as "$0" "$@". Only names from the port's table reach the script; no request, no link.
  */
+/** Execs "$1" with argv[0] "$0" and the rest as arguments; nothing of the command is parsed. */
+export const ARGV0_SCRIPT = 'exec -a "$0" "$@"';
+
 export function ownPidScript(names: readonly OwnPidVariable[]): string {
   const known = names.filter((n) => (OWN_PID_VARIABLES as readonly string[]).includes(n));
   return `${known.map((n) => `${n}=$$; export ${n}; `).join('')}exec "$0" "$@"`;

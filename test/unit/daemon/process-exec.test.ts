@@ -40,7 +40,7 @@ async function run(script: string, extra: Partial<SpawnRequest> = {}): Promise<{
   return { status: exit.status, out: readFileSync(file, 'utf8') };
 }
 
-const TOOLS = { prlimit: '/usr/bin/prlimit', nice: '/usr/bin/nice', setpriv: '/usr/bin/setpriv' };
+const TOOLS = { prlimit: '/usr/bin/prlimit', nice: '/usr/bin/nice', setpriv: '/usr/bin/setpriv', bash: '/bin/bash' };
 const wrap = (o: Partial<Parameters<typeof wrapExec>[0]>) =>
   wrapExec({ file: '/bin/x', args: ['a'], identity: null, nice: null, currentNice: 0, limits: {}, ...o }, TOOLS);
 
@@ -160,4 +160,20 @@ test('spawn returns the pid at once; WATCHDOG_PID and LISTEN_PID are the service
   const missing = nextExec++;
   assert.equal(driver.spawn({ ...base, execId: missing, path: '/nonexistent/x', argv: ['/nonexistent/x'] }), null, 'nothing forked: no pid');
   assert.equal((await inputs.exitOf(missing)).status, 203);
+});
+
+test("an '@' argv[0] survives the exec links: a last bash link execs the command under its name", async () => {
+  const chain = prepareSpawn({ ...base, path: '/bin/sh', argv: ['my-name', '-c', 'true'], nice: 5 }, '/', SELF);
+  assert.ok(chain.ok);
+  assert.deepEqual([chain.value.file, ...chain.value.args], ['/usr/bin/nice', '-n', '5', '--', '/bin/bash', '-c', 'exec -a "$0" "$@"', 'my-name', '/bin/sh', '-c', 'true']);
+  const direct = prepareSpawn({ ...base, path: '/bin/sh', argv: ['my-name', '-c', 'true'] }, '/', SELF);
+  assert.ok(direct.ok);
+  assert.deepEqual([direct.value.argv0, direct.value.file, ...direct.value.args], ['my-name', '/bin/sh', '-c', 'true'], 'no links: Node sets argv[0] itself');
+
+  const execId = nextExec++;
+  const file = join(dir, `argv0-${execId}`);
+  writeFileSync(file, '');
+  driver.spawn({ ...base, execId, path: '/bin/sh', argv: ['custom-zero', '-c', 'tr "\\0" " " < /proc/$$/cmdline'], stdout: `file:${file}`, env: { PATH }, nice: 2 });
+  assert.equal((await inputs.exitOf(execId)).status, 0);
+  assert.equal(readFileSync(file, 'utf8'), 'custom-zero -c tr "\\0" " " < /proc/$$/cmdline ');
 });
