@@ -7,6 +7,7 @@ import { Manager } from '../src/engine/manager.ts';
 import type { Input } from '../src/engine/inputs.ts';
 import type { Ports } from '../src/engine/ports.ts';
 import { MemFs } from '../test/fixtures/mem-fs.ts';
+import { mulberry32 as rng } from '../test/fixtures/prng.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -17,18 +18,6 @@ const BUILTIN_FILES: Record<string, string> = (() => {
   const dir = join(import.meta.dirname, '../share/units');
   return Object.fromEntries(readdirSync(dir).map((n) => [`${BUILTIN}/${n}`, readFileSync(join(dir, n), 'utf8')]));
 })();
-
-/** A deterministic PRNG (mulberry32), so every run measures the same graph. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Unit i pulls in its five children 5i+1…5i+5 (Wants=, one in four Requires=), so the target's

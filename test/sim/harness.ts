@@ -13,6 +13,7 @@ import { MemFs } from '../fixtures/mem-fs.ts';
 import { FakeSockets } from '../fixtures/fake-sockets.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { mulberry32 } from '../fixtures/prng.ts';
 
 /** The daemon's built-in standard targets, mounted where the simulation's search path ends. */
 const BUILTIN_DIR = '/usr/share/unitd/units';
@@ -355,17 +356,6 @@ export class Sim {
   }
 }
 
-/** A small seeded PRNG (uniform in [0, 1)), so random delays replay from the seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** One engine event as a trace line. */
 function describeEvent(e: EngineEvent): string {
