@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { listProcesses } from '../../src/daemon/proc.ts';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 
@@ -41,11 +42,28 @@ export async function startDaemon(units: Record<string, string>, extraFlags: rea
       const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
       proc.kill('SIGTERM');
       const code = await Promise.race([exited, sleep(20_000, undefined, { ref: false }).then(() => 'timeout' as const)]);
-      if (code === 'timeout') { proc.kill('SIGKILL'); throw new Error(`daemon did not exit on SIGTERM:\n${out}`); }
+      if (code === 'timeout') {
+        // Its units' processes would outlive a SIGKILLed daemon (own process groups): take them too.
+        const doomed = descendantsOf(proc.pid!);
+        proc.kill('SIGKILL');
+        for (const pid of doomed) { try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ } }
+        throw new Error(`daemon did not exit on SIGTERM:\n${out}`);
+      }
       rmSync(dir, { recursive: true, force: true });
       return code;
     },
   };
+}
+
+/** Every process below `root` by parent links (a subreaper daemon adopts its units' orphans). */
+export function descendantsOf(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const p of listProcesses()) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
+  const out: number[] = [];
+  for (let queue = [root]; queue.length > 0;) {
+    for (const child of children.get(queue.pop()!) ?? []) { out.push(child); queue.push(child); }
+  }
+  return out;
 }
 
 /** Live (non-zombie) processes whose command line contains `marker`. */
