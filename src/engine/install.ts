@@ -36,6 +36,12 @@ class Plan {
     return this.env.index.fs.readlink(path);
   }
 
+  /** A mask at `path`: a symlink to /dev/null, as planned so far. */
+  isMasked(path: string): boolean {
+    const now = this.existing(path);
+    return typeof now === 'string' && normalizePath(now) === '/dev/null';
+  }
+
   /** `o.force`: replace a different symlink even without --force (.wants/ links, install.c). */
   link(verb: string, path: string, target: string, o: { force?: boolean } = {}): Result<void> {
     const now = this.existing(path);
@@ -185,8 +191,7 @@ function maskAll(env: InstallEnv, plan: Plan, names: readonly UnitName[]): Resul
   for (const name of names) {
     if (!parseUnitName(name)) return failWith(`Failed to mask unit, "${name}" is not a valid unit name.`);
     const path = join(env.configDir, name);
-    const now = plan.existing(path);
-    if (typeof now === 'string' && normalizePath(now) === '/dev/null') continue;
+    if (plan.isMasked(path)) continue;
     // A unit file in the way is reported in its place; the other names are still masked (systemctl 252).
     plan.linkOrRecord('mask', path, '/dev/null');
   }
@@ -197,8 +202,7 @@ function unmaskAll(env: InstallEnv, plan: Plan, names: readonly UnitName[]): Res
   for (const name of names) {
     if (!parseUnitName(name)) return failWith(`Failed to unmask unit, "${name}" is not a valid unit name.`);
     const path = join(env.configDir, name);
-    const now = plan.existing(path);
-    if (typeof now === 'string' && normalizePath(now) === '/dev/null') plan.unlink(path);
+    if (plan.isMasked(path)) plan.unlink(path);
   }
   return ok(undefined);
 }

@@ -109,7 +109,7 @@ const NO_EXEC_DIRECTORIES = Object.freeze(directoriesOf(new SettingStore()));
 
 /** Units without any *Directory= setting share one record, so their exec context can be shared too. */
 function buildExecDirectories(s: SettingStore): ExecDirectories {
-  const set = EXEC_DIRECTORY_TYPES.some((t) => (s.lists.get(DIRECTORY_KEYS[t])?.length ?? 0) > 0 || s.has(`${DIRECTORY_KEYS[t]}Mode`));
+  const set = EXEC_DIRECTORY_TYPES.some((t) => s.list<string>(DIRECTORY_KEYS[t]).length > 0 || s.has(`${DIRECTORY_KEYS[t]}Mode`));
   return set ? directoriesOf(s) : NO_EXEC_DIRECTORIES;
 }
 
