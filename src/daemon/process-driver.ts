@@ -119,11 +119,13 @@ export class NodeProcessDriver implements ProcessDriver {
     const st = readStat(pid);
     const pgid = st?.pgrp ?? pid;
     this.execs.set(execId, { unit, pid, pgid, adopted: true });
-    // A daemon that called setsid() leads its own group: that group is the unit's. A pid inside
-    // another group (MAINPID= from root, a PID file naming a stranger) brings only itself and
-    // what the tracker finds under it: stopping the unit must never signal someone else's group.
+    // The pid's group is the unit's when the pid leads it (a daemon that called setsid()) or its
+    // leader already is the unit's. A pid inside a stranger's group (MAINPID= from root, a PID
+    // file naming another process) brings only itself and what the tracker finds under it:
+    // stopping the unit must never signal someone else's group, nor unitd's own.
     const groups = this.groupsOf(unit);
-    if (pgid === pid && pgid !== this.ownGroup) groups.add(pgid);
+    const leaderIsUnits = pgid === pid || groups.has(pgid) || (this.tracker.scan(listProcesses()).get(unit) ?? []).some((p) => p.pid === pgid);
+    if (leaderIsUnits && pgid !== this.ownGroup) groups.add(pgid);
     if (st) this.tracker.addMember(unit, st);
     let done = false;
     const finish = (code: 'exited' | 'killed' | 'dumped' | 'unknown', status: number): void => {
