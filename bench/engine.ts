@@ -51,7 +51,8 @@ const threadCpuMs = (): number => {
   return (u.user + u.system) / 1000;
 };
 
-export function benchOnce(n: number, seed = 1): Figures {
+/** `around` brackets the measured span (build+apply+run), e.g. to profile only that. */
+export function benchOnce(n: number, seed = 1, around?: { before(): void; after(): void }): Figures {
   const fs = new MemFs({ ...BUILTIN_FILES, ...randomGraph(n, seed), '/bin/true-daemon': '' });
   const inbox: Input[] = [];
   let pid = 100;
@@ -82,6 +83,7 @@ export function benchOnce(n: number, seed = 1): Figures {
   const who = { client: 'bench', pid: 1, uid: 0 };
   const t0 = performance.now();
   const dry = m.enqueue({ unit: 'all.target', type: 'start', mode: 'replace', dryRun: true }, who);
+  around?.before();
   const t1 = performance.now();
   const c1 = threadCpuMs();
   if (!dry.ok) throw new Error(dry.error.message);
@@ -96,6 +98,7 @@ export function benchOnce(n: number, seed = 1): Figures {
   }
   const t3 = performance.now();
   const c3 = threadCpuMs();
+  around?.after();
   now += 1;
   const active = m.listUnits({ all: false }).filter((u) => u.activeState === 'active').length;
   if (m.listJobs().length !== 0) throw new Error(`${m.listJobs().length} jobs left`);
