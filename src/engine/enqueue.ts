@@ -37,6 +37,7 @@ export function transactionView(s: EngineState): TransactionView {
     },
     // The Job itself is a read-only InstalledJobView; the build never outlives a change to it.
     installedJob: (name) => s.units.get(name)?.job ?? null,
+    hasInstalledJobs: () => s.jobs.size > 0,
     allUnits: () => uniqueUnitIds(s),
     triggeredBy: (name) => [...s.graph.get(name, 'TriggeredBy')],
   };
@@ -59,16 +60,21 @@ export function enqueueJob(s: EngineState, type: JobType, unit: Unit, mode: JobM
     out.push({ id: victim.id, unit: name, type: victim.type, action: 'canceled', reason: `not part of the ${mode} transaction` });
     finishJob(s, victim, 'canceled', { recursive: false, cause: { kind: 'flushed', unit: unit.id, text: `canceled by ${mode} of ${unit.id} (${describeOriginShort(origin)})` } });
   }
-  const installed = new Map<UnitName, Job>();
+  // Installed so far, by plan index: a dependency origin names its puller's job id when the
+  // puller was installed first. The anchor goes first so every origin can name its job id.
+  const installed: (Job | undefined)[] = new Array(jobs.length);
+  const anchorIndex = jobs.indexOf(anchor);
   let anchorJob: Job | null = null;
-  // The anchor goes first so dependency origins can name its job id.
-  for (const p of [anchor, ...jobs.filter((j) => j !== anchor)]) {
+  for (let k = -1; k < jobs.length; k++) {
+    if (k === anchorIndex) continue;
+    const i = k < 0 ? anchorIndex : k;
+    const p = jobs[i]!;
     const u = s.units.get(p.unit)!;
-    const pulledBy = p.pulledBy ? installed.get(p.pulledBy.unit) : undefined;
+    const pulledBy = p.pullerIndex !== null ? installed[p.pullerIndex] : undefined;
     const jobOrigin: JobOrigin = p.isAnchor || !p.pulledBy ? origin
       : { kind: 'dependency', unit: p.pulledBy.unit, dependency: p.pulledBy.kind, job: pulledBy?.id ?? null, jobType: p.pulledBy.type };
     const r = installJob(s, u, p.type, { irreversible: p.irreversible, ignoreOrder: p.ignoreOrder, origin: jobOrigin });
-    installed.set(p.unit, r.job);
+    installed[i] = r.job;
     if (r.canceled) out.push({ id: r.canceled.id, unit: p.unit, type: r.canceled.type, action: 'canceled', reason: `replaced by ${p.type} job ${r.job.id}` });
     out.push({ id: r.job.id, unit: p.unit, type: r.job.type, action: r.merged ? 'merged' : 'installed', reason: reasonOf(p), ...waits(s, u, r.job.type) });
     if (p.isAnchor) anchorJob = r.job;

@@ -33,6 +33,8 @@ export interface TransactionView {
   loadError(name: UnitName): UnitdError | null;
   /** The job in the unit's normal slot (never its nop slot). */
   installedJob(name: UnitName): InstalledJobView | null;
+  /** False when no unit has an installed job: the common case, where every step skips that lookup. */
+  hasInstalledJobs(): boolean;
   /** Every unit once (main names only, no aliases). */
   allUnits(): Iterable<UnitName>;
   /** Units with a Triggers= edge to `name` (its sockets, timers, paths). */
@@ -80,12 +82,18 @@ export interface TxJob extends OrderNode {
   inAlive: number;
   /** Creation-time reason, used when no live incoming link remains. */
   readonly origin: PulledBy | null;
+  /** The job that created this one (origin's job), possibly deleted or merged away since. */
+  readonly originJob: TxJob | null;
+  /** Position in the plan's `jobs`, set when the plan is made (-1 before, or when not planned). */
+  planIndex: number;
   /** Smallest creation number among the jobs merged into this one. */
   firstSeq: number;
 }
 
 export interface UnitEntry {
   readonly name: UnitName;
+  /** Position in `Tx.units` (entries are never removed during a build). */
+  readonly index: number;
   readonly state: TransactionUnitState;
   /** The unit's edges by kind, looked up once: the graph does not change during a build. */
   readonly deps: ReadonlyMap<DepKind, ReadonlySet<UnitName>>;
@@ -102,6 +110,8 @@ export interface UnitEntry {
 export interface Tx {
   readonly view: TransactionView;
   readonly irreversible: boolean;
+  /** No unit has an installed job (read once: nothing installs during a build). */
+  readonly noneInstalled: boolean;
   /** Entries in creation order; an entry with no jobs is not "in the transaction". */
   readonly units: Map<UnitName, UnitEntry>;
   readonly all: TxJob[];
@@ -112,10 +122,10 @@ export interface Tx {
 }
 
 export const newTx = (view: TransactionView, irreversible: boolean): Tx =>
-  ({ view, irreversible, units: new Map(), all: [], anchor: null, seq: 0, generation: 0, log: [] });
+  ({ view, irreversible, noneInstalled: !view.hasInstalledJobs(), units: new Map(), all: [], anchor: null, seq: 0, generation: 0, log: [] });
 
 export const installedOf = (tx: Tx, e: UnitEntry): InstalledJobView | null =>
-  (e.installed === undefined ? (e.installed = tx.view.installedJob(e.name)) : e.installed);
+  (e.installed !== undefined ? e.installed : tx.noneInstalled ? null : (e.installed = tx.view.installedJob(e.name)));
 export const headOf = (e: UnitEntry): TxJob | undefined => e.jobs[e.jobs.length - 1];
 export const inTx = (tx: Tx, name: UnitName): boolean => (tx.units.get(name)?.jobs.length ?? 0) > 0;
 export const label = (n: { name: UnitName; type: InstallableJobType }): string => `${n.name}/${n.type}`;
@@ -130,7 +140,7 @@ export function addOneJob(tx: Tx, entry: UnitEntry, type: InstallableJobType, by
   const origin: PulledBy | null = by ? { unit: by.job.name, kind: by.kind, type: by.job.type } : null;
   const job: TxJob = {
     seq, firstSeq: seq, entry, name: entry.name, type, ignoreOrder: false, irreversible: tx.irreversible, matters: false,
-    alive: true, in: [], out: [], inAlive: 0, origin, gen: 0, marker: null, job: null,
+    alive: true, in: [], out: [], inAlive: 0, origin, originJob: by ? by.job : null, planIndex: -1, gen: 0, marker: null, job: null,
   };
   (job as { job: TxJob | null }).job = job;
   entry.jobs.push(job);

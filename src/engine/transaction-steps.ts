@@ -4,6 +4,7 @@
 import { fail, ok, type Result } from './errors.ts';
 import { conflicting, isRedundant, isStopLike, mergeable, mergeAndCollapse, orderFirst } from './job-tables.ts';
 import { isActiveOrActivating } from './states.ts';
+import { isOrderAcyclic } from './transaction-acyclic.ts';
 import type { DepKind } from './deps.ts';
 import type { InstallableJobType, JobMode, UnitName } from './types.ts';
 import {
@@ -53,12 +54,9 @@ export function dropRedundant(tx: Tx): void {
 
 /** Is one of the unit's candidates the anchor, not redundant, or in conflict with its installed job? */
 function keepsJobs(tx: Tx, entry: UnitEntry): boolean {
+  for (const j of entry.jobs) if (j === tx.anchor || !isRedundant(j.type, entry.state.activeState)) return true;
   const installed = installedOf(tx, entry);
-  for (const j of entry.jobs) {
-    if (j === tx.anchor || !isRedundant(j.type, entry.state.activeState)) return true;
-    if (installed !== null && conflicting(j.type, installed.type)) return true;
-  }
-  return false;
+  return installed !== null && entry.jobs.some((j) => conflicting(j.type, installed.type));
 }
 
 type OrderOutcome = 'ok' | 'again' | 'cyclic';
@@ -79,8 +77,11 @@ interface Frame {
  * installed jobs of other units it reaches), with an explicit stack. `marker` points back along
  * the current path; a fully explored node keeps the pass's generation with an empty marker.
  * Stack frames are reused from one push to the next (a pass allocates one per depth level).
+ * Without installed jobs an acyclic order is first proved the cheap way (transaction-acyclic.ts);
+ * the pass runs when that fails, so it alone decides which cycle is reported and broken.
  */
 export function verifyOrderOnce(tx: Tx): OrderOutcome {
+  if (tx.noneInstalled && isOrderAcyclic(tx)) return 'ok';
   const g = ++tx.generation;
   const installedNodes = new Map<UnitName, OrderNode | null>();
   const nodeFor = (name: UnitName): OrderNode | null => {
@@ -88,6 +89,7 @@ export function verifyOrderOnce(tx: Tx): OrderOutcome {
     const head = e ? headOf(e) : undefined;
     if (head) return head;
     if (e && installedOf(tx, e) === null) return null;
+    if (tx.noneInstalled) return null;
     const known = installedNodes.get(name);
     if (known !== undefined) return known;
     const i = tx.view.installedJob(name);
@@ -282,6 +284,7 @@ function foldInto(tx: Tx, entry: UnitEntry): void {
  * in every mode when the installed job is irreversible.
  */
 export function checkDestructive(tx: Tx, mode: JobMode): Result<null> {
+  if (tx.noneInstalled) return ok(null);
   const anchor = tx.anchor!;
   for (const entry of tx.units.values()) {
     const j = headOf(entry);

@@ -8,7 +8,7 @@ import { isInactiveOrFailed } from './states.ts';
 import type { InstallableJobType, JobMode, JobType, UnitName } from './types.ts';
 import {
   addLink, addOneJob, collectGarbage, headOf, inTx, newTx,
-  type PulledBy, type TransactionView, type Tx, type TxJob, type UnitEntry,
+  type Link, type PulledBy, type TransactionView, type Tx, type TxJob, type UnitEntry,
 } from './transaction-model.ts';
 import {
   checkDestructive, dropRedundant, headsChangedSinceCheck, markJobsThatMatter, mergeJobs, minimizeImpact, recordCheckedHeads, verifyOrderOnce,
@@ -55,6 +55,9 @@ export interface PlannedJob {
   readonly matters: boolean;
   /** Why the job exists; null for the anchor. */
   readonly pulledBy: PulledBy | null;
+  /** Index in the plan's `jobs` of the job of pulledBy's unit, if that unit has one: the applier
+   * names the puller's job id without looking units up by name. */
+  readonly pullerIndex: number | null;
 }
 
 export interface TransactionPlan {
@@ -318,7 +321,7 @@ function entryOf(tx: Tx, name: UnitName): UnitEntry | null {
   if (e) return e;
   const state = tx.view.unitState(name);
   if (!state) return null;
-  const created: UnitEntry = { name, state, deps: tx.view.graph.kindsOf(name), jobs: [], checkedHead: null, checkedType: null, checkedIgnoreOrder: false, installed: undefined };
+  const created: UnitEntry = { name, index: tx.units.size, state, deps: tx.view.graph.kindsOf(name), jobs: [], checkedHead: null, checkedType: null, checkedIgnoreOrder: false, installed: undefined };
   tx.units.set(name, created);
   return created;
 }
@@ -362,10 +365,14 @@ function planOf(tx: Tx, mode: ModeRow): TransactionPlan {
   const survivors: TxJob[] = [];
   for (const e of tx.units.values()) { const h = headOf(e); if (h) survivors.push(h); }
   survivors.sort((a, b) => a.firstSeq - b.firstSeq);
-  const jobs = survivors.map((j): PlannedJob => ({
-    unit: j.name, type: j.type, isAnchor: j === tx.anchor, irreversible: j.irreversible,
-    ignoreOrder: j.ignoreOrder, matters: j.matters, pulledBy: j === tx.anchor ? null : reasonOf(j),
-  }));
+  survivors.forEach((j, i) => { j.planIndex = i; });
+  const jobs = survivors.map((j): PlannedJob => {
+    const why = j === tx.anchor ? NO_REASON : reasonOf(j);
+    return {
+      unit: j.name, type: j.type, isAnchor: j === tx.anchor, irreversible: j.irreversible, ignoreOrder: j.ignoreOrder,
+      matters: j.matters, pulledBy: why.pulledBy, pullerIndex: why.puller ? why.puller.planIndex : null,
+    };
+  });
   const anchor = jobs.find((p) => p.isAnchor);
   assert(anchor !== undefined, 'the anchor survives every step of its transaction');
   const cancel: UnitName[] = [];
@@ -378,9 +385,14 @@ function planOf(tx: Tx, mode: ModeRow): TransactionPlan {
   return { anchor, jobs, cancel, log: tx.log };
 }
 
+/** Why a planned job exists, and the planned job of the pulling unit if it has one. */
+interface Reason { readonly pulledBy: PulledBy | null; readonly puller: TxJob | null }
+const NO_REASON: Reason = { pulledBy: null, puller: null };
+
 /** The oldest live link into the job (its first reason that still holds), else why it was created. */
-function reasonOf(j: TxJob): PulledBy | null {
-  let best = null;
+function reasonOf(j: TxJob): Reason {
+  let best: Link | null = null;
   for (const l of j.in) if (l.alive && l.subject !== j && l.subject.alive && (!best || l.seq < best.seq)) best = l;
-  return best ? { unit: best.subject.name, kind: best.kind, type: best.subject.type } : j.origin;
+  if (best) return { pulledBy: { unit: best.subject.name, kind: best.kind, type: best.subject.type }, puller: best.subject };
+  return { pulledBy: j.origin, puller: j.originJob ? headOf(j.originJob.entry) ?? null : null };
 }

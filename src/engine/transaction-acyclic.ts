@@ -1,0 +1,50 @@
+// A fast proof that a transaction's ordering graph has no cycle (02 §6.6), for the common case.
+// It only answers yes or "maybe not": finding and breaking a cycle stays with verifyOrderOnce.
+import { isStopLike } from './job-tables.ts';
+import { headOf, type Tx, type TxJob } from './transaction-model.ts';
+
+const isOrdered = (j: TxJob): boolean => j.type !== 'nop' && !j.ignoreOrder;
+
+/**
+ * With no installed jobs the ordering graph's nodes are the units' head jobs, and each ordered
+ * pair "a Before= b" (stored on both sides: b After= a) is one arc: b waits for a, unless b's job
+ * is stop-like, then a waits for b (orderFirst in job-tables.ts). Enumerating the pairs from
+ * the After= side resolves hub units once per neighbour by a hot name (every service is After=
+ * sysinit.target) instead of walking the hubs' Before= sets of every service by name, which is
+ * where the depth-first pass spends its time. Kahn's algorithm then consumes the nodes in order
+ * of indices; a node left over means a cycle somewhere.
+ */
+export function isOrderAcyclic(tx: Tx): boolean {
+  const n = tx.units.size;
+  const from: number[] = [];
+  const to: number[] = [];
+  for (const eb of tx.units.values()) {
+    const hb = headOf(eb);
+    const after = hb && isOrdered(hb) ? eb.deps.get('After') : undefined;
+    if (!hb || !after) continue;
+    const bWaits = !isStopLike(hb.type);
+    for (const name of after) {
+      const ea = tx.units.get(name);
+      const ha = ea ? headOf(ea) : undefined;
+      if (!ha || !isOrdered(ha)) continue;
+      from.push(bWaits ? ea!.index : eb.index);
+      to.push(bWaits ? eb.index : ea!.index);
+    }
+  }
+  // Arcs grouped by source (compressed rows), and every node's count of arcs into it.
+  const first = new Int32Array(n + 1);
+  const waitsOn = new Int32Array(n);
+  for (let k = 0; k < from.length; k++) { first[from[k]! + 1]!++; waitsOn[to[k]!]!++; }
+  for (let i = 0; i < n; i++) first[i + 1]! += first[i]!;
+  const next = first.slice(0, n);
+  const arcs = new Int32Array(from.length);
+  for (let k = 0; k < from.length; k++) arcs[next[from[k]!]!++] = to[k]!;
+  const ready = new Int32Array(n);
+  let tail = 0;
+  for (let i = 0; i < n; i++) if (waitsOn[i] === 0) ready[tail++] = i;
+  for (let head = 0; head < tail; head++) {
+    const v = ready[head]!;
+    for (let p = first[v]!; p < first[v + 1]!; p++) if (--waitsOn[arcs[p]!]! === 0) ready[tail++] = arcs[p]!;
+  }
+  return tail === n;
+}
