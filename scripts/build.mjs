@@ -1,18 +1,44 @@
 // Bundles the client (src/client/main.ts) into one minified CommonJS file, dist/unitctl-bundle.cjs,
-// so unitctl starts without resolving modules or stripping types, behind a two-line entry,
-// dist/unitctl.cjs, that loads it through Node's compile cache (dist/compile-cache; one run here
-// fills it, so even the first unitctl skips compiling). Run by `npm install` and `npm test`.
+// so unitctl starts without resolving modules or stripping types, behind a small entry,
+// dist/unitctl.cjs, that compiles it from a V8 code cache made here after one run of is-active
+// (vm.Script cachedData). Node's own compile cache (module.enableCompileCache) was used before:
+// it caches only what is compiled before the bundle runs, so every run compiled the functions
+// is-active calls again, and it loads node:module and a second file by resolution (~1 ms).
+// Run by `npm install` and `npm test`.
 // One file on purpose (issue 6, measured on Node 24 by child CPU time, cold is-active): per-verb
 // chunks (esbuild splitting, ESM or converted to CJS) cost 2-3 ms more than they save, lazy verbs
 // inside this one file (import() per verb) save nothing, a startup snapshot (--build-snapshot) is
-// 5 ms slower. The bundle's own JS is ~3 ms of the ~11 ms over `node -e 0`; the rest is node:net
-// and stdio, which a bare socket client pays too.
+// 5 ms slower. bench/client.ts measures it (npm run bench); its opening comment has the figures.
 import { build } from 'esbuild';
-import { spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+// dist/unitctl.cjs. V8 checks a code cache only against the source's length, so the cache is named by
+// the bundle's hash; a cache another Node rejects is rewritten when that process exits.
+const ENTRY = `// unitctl's entry (scripts/build.mjs): the bundle, compiled from V8's code cache beside it.
+'use strict';
+const { readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { Script, constants } = require('node:vm');
+const file = __dirname + '/unitctl-bundle.cjs';
+const cache = __dirname + '/@CACHE@';
+let cachedData;
+try { cachedData = readFileSync(cache); } catch {}
+const script = new Script('(function (exports, require, module, __filename, __dirname) {' + readFileSync(file, 'utf8') + '\\n})',
+  { filename: file, cachedData, importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+if (cachedData === undefined || script.cachedDataRejected) {
+  process.once('exit', () => {
+    const tmp = cache + '.' + process.pid;
+    try { writeFileSync(tmp, script.createCachedData()); renameSync(tmp, cache); } catch {}
+  });
+}
+script.runInThisContext()(exports, require, module, file, __dirname);
+`;
 
 const result = await build({
   absWorkingDir: root,
@@ -29,16 +55,12 @@ const result = await build({
 });
 
 const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
-// The cache is keyed by the bundle's path relative to the cache (portable: the tree may move) and
-// checked against its contents and the Node version; a stale entry is recompiled and rewritten,
-// and an unwritable dist/ only costs the compile. Node < 22.1 has no enableCompileCache.
-writeFileSync(`${root}dist/unitctl.cjs`, `// unitctl's entry (scripts/build.mjs): the bundle, compiled through Node's compile cache.
-try { require('node:module').enableCompileCache?.({ directory: __dirname + '/compile-cache', portable: true }); } catch {}
-require('./unitctl-bundle.cjs');
-`);
-rmSync(`${root}dist/compile-cache`, { recursive: true, force: true });
-spawnSync(process.execPath, [`${root}dist/unitctl.cjs`, '--version'], { stdio: 'ignore' });
-console.log(`built dist/unitctl.cjs (${bytes} bytes, compile cache filled)`);
+const bundle = readFileSync(`${root}dist/unitctl-bundle.cjs`);
+const cacheName = `unitctl-bundle.${createHash('sha256').update(bundle).digest('hex').slice(0, 16)}.cache`;
+writeFileSync(`${root}dist/unitctl.cjs`, ENTRY.replaceAll('@CACHE@', cacheName));
+for (const f of readdirSync(`${root}dist`)) if (/^unitctl-bundle\..*\.cache$/.test(f) || f === 'compile-cache') rmSync(`${root}dist/${f}`, { recursive: true, force: true });
+await fillCodeCache();
+console.log(`built dist/unitctl.cjs (${bytes} bytes, code cache ${existsSync(`${root}dist/${cacheName}`) ? 'filled' : 'NOT filled'})`);
 
 // The client library (src/client/index.ts) for other Node programs: one ESM file, package.json
 // "exports" ./client. Types come from the TypeScript source.
@@ -54,3 +76,19 @@ await build({
   logLevel: 'warning',
 });
 console.log('built dist/client.mjs');
+
+/** Runs `unitctl is-active` once against a stand-in socket that answers it, so the entry writes the cache. */
+async function fillCodeCache() {
+  const dir = mkdtempSync(`${tmpdir()}/unitctl-build-`);
+  const server = createServer((c) => c.on('data', (line) => {
+    const { id } = JSON.parse(String(line));
+    c.end(`${JSON.stringify({ jsonrpc: '2.0', id, result: { properties: [['ActiveState', 'active']] } })}\n`);
+  }));
+  try {
+    await new Promise((resolve) => server.listen(`${dir}/sock`, resolve));
+    await new Promise((resolve) => execFile(process.execPath, [`${root}dist/unitctl.cjs`, '--socket', `${dir}/sock`, 'is-active', 'x'], resolve));
+  } finally {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -3,28 +3,27 @@
 // Run as `systemctl` (bin/unitctl reached through a link of that name, $UNITCTL_NAME) it says
 // systemctl in its hints and behaves the same otherwise.
 import { dirname, join } from 'node:path';
+import { isatty } from 'node:tty';
 import { runCli } from './cli.ts';
-import { connect } from './index.ts';
+import { connect } from './rpc-client.ts';
 import { offlineRpc } from './offline-rpc.ts';
+import { fdWriter } from './stdio.ts';
 import { colorsWanted, outputWidth } from './terminal.ts';
 
 // First: the daemon names the requester of a job from /proc/<pid>/comm.
 process.title = 'unitctl';
 
-const ignoreEpipe = (err: NodeJS.ErrnoException): void => {
-  if (err.code !== 'EPIPE') throw err;
-};
-process.stdout.on('error', ignoreEpipe);
-process.stderr.on('error', ignoreEpipe);
-
 const env = process.env;
-const { stdout, stderr } = process;
-const outIsTTY = stdout.isTTY === true;
-const errIsTTY = stderr.isTTY === true;
+const stdout = fdWriter(1);
+const stderr = fdWriter(2);
+const outIsTTY = isatty(1);
+const errIsTTY = isatty(2);
+// Only a terminal has a size, so process.stdout/stderr (tty streams) are made only for one.
+const ttyColumns = (outIsTTY && process.stdout.columns) || (errIsTTY && process.stderr.columns) || undefined;
 // A terminal that reports no size (a bare pty) gets $COLUMNS/$LINES or 80x24, as systemd assumes.
-const columns = stdout.columns || stderr.columns || Number(env.COLUMNS) || 80;
-const width = outputWidth(env, stdout.columns);
-const rows = stdout.rows || Number(env.LINES) || 24;
+const columns = ttyColumns || Number(env.COLUMNS) || 80;
+const width = outputWidth(env, outIsTTY ? process.stdout.columns : undefined);
+const rows = (outIsTTY && process.stdout.rows) || Number(env.LINES) || 24;
 let progressShown = false;
 const clearProgress = (): void => {
   if (progressShown) { stderr.write('\r\x1b[K'); progressShown = false; }
@@ -33,7 +32,9 @@ const clearProgress = (): void => {
 runCli(process.argv.slice(2), {
   env,
   uid: process.getuid?.() ?? -1,
-  connect,
+  // Left open at the end: the process exits right after the verb, which closes the socket, while
+  // destroying it would first build process.stderr (net's Socket._destroy compares itself to it).
+  connect: async (path) => Object.assign(await connect(path), { close: () => {} }),
   // The bundle is dist/unitctl.cjs; the offline helper runs from the sources beside it.
   offline: () => offlineRpc(process.execPath, join(dirname(process.argv[1] ?? '.'), '../src/daemon/offline.ts')),
   program: env.UNITCTL_NAME === 'systemctl' ? 'systemctl' : 'unitctl',
@@ -49,13 +50,19 @@ runCli(process.argv.slice(2), {
   ...(outIsTTY ? {
     page: async (lines: readonly string[], o: { noPager: boolean }) => {
       const { page } = await import('./pager.ts');
-      await page(lines, { isTTY: true, rows, env, write: (t) => stdout.write(t) }, o);
+      await page(lines, { isTTY: true, rows, env, write: (text) => stdout.write(text) }, o);
     },
   } : {}),
 }).then(
-  (code) => { process.exitCode = code; },
+  (code) => exit(code),
   (err: unknown) => {
-    process.stderr.write(`unitctl: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-    process.exitCode = 1;
+    stderr.write(`unitctl: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    return exit(1);
   },
 );
+
+/** Ends the process as soon as the output is out, not when the last handle closes. */
+async function exit(code: number): Promise<never> {
+  await Promise.all([stdout.flushed(), stderr.flushed()]);
+  process.exit(code);
+}
