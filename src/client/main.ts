@@ -2,8 +2,8 @@
 // environment into cli.ts and exits with the verb's status. Nothing else lives here.
 // Run as `systemctl` (bin/unitctl reached through a link of that name, $UNITCTL_NAME) it says
 // systemctl in its hints and behaves the same otherwise.
+import { fstatSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { isatty } from 'node:tty';
 import { runCli } from './cli.ts';
 import { connect } from './rpc-client.ts';
 import { offlineRpc } from './offline-rpc.ts';
@@ -16,8 +16,8 @@ process.title = 'unitctl';
 const env = process.env;
 const stdout = fdWriter(1);
 const stderr = fdWriter(2);
-const outIsTTY = isatty(1);
-const errIsTTY = isatty(2);
+const outIsTTY = isTerminal(1);
+const errIsTTY = isTerminal(2);
 // Only a terminal has a size, so process.stdout/stderr (tty streams) are made only for one.
 const ttyColumns = (outIsTTY && process.stdout.columns) || (errIsTTY && process.stderr.columns) || undefined;
 // A terminal that reports no size (a bare pty) gets $COLUMNS/$LINES or 80x24, as systemd assumes.
@@ -60,6 +60,11 @@ runCli(process.argv.slice(2), {
     return exit(1);
   },
 );
+
+/** Only a character device can be a terminal; asking Node (isTTY) builds the stream, so fstat answers for the rest. */
+function isTerminal(fd: 1 | 2): boolean {
+  return fstatSync(fd).isCharacterDevice() && (fd === 1 ? process.stdout : process.stderr).isTTY === true;
+}
 
 /** Ends the process as soon as the output is out, not when the last handle closes. */
 async function exit(code: number): Promise<never> {
