@@ -1,5 +1,7 @@
 // unitctl's process entry (bundled to dist/unitctl.cjs): names the process, wires the real
-// environment into cli.ts and exits with the verb's status. Nothing else lives here.
+// environment into cli.ts and exits with the verb's status. Nothing else lives here. Start-up
+// cost matters (issue 6): no stdout/stderr streams off a terminal, no node:tty, no waiting for
+// handles to close.
 // Run as `systemctl` (bin/unitctl reached through a link of that name, $UNITCTL_NAME) it says
 // systemctl in its hints and behaves the same otherwise.
 import { fstatSync } from 'node:fs';
