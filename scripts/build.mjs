@@ -3,12 +3,17 @@
 // dist/unitctl.cjs, that compiles it from a V8 code cache made here after one run of is-active
 // (vm.Script cachedData). Node's own compile cache (module.enableCompileCache) was used before:
 // it caches only what is compiled before the bundle runs, so every run compiled the functions
-// is-active calls again, and it loads node:module and a second file by resolution (~1 ms).
+// is-active calls again, and it loads node:module and a second file by resolution.
 // Run by `npm install` and `npm test`.
-// One file on purpose (issue 6, measured on Node 24 by child CPU time, cold is-active): per-verb
-// chunks (esbuild splitting, ESM or converted to CJS) cost 2-3 ms more than they save, lazy verbs
-// inside this one file (import() per verb) save nothing, a startup snapshot (--build-snapshot) is
-// 5 ms slower. bench/client.ts measures it (npm run bench); its opening comment has the figures.
+// Issue 6, cold is-active, child CPU (user+sys) over `node -e 0`, Node 24, medians of 60 rounds on
+// a loaded machine: bin/unitctl +10 ms before, +7 ms now; the bundle alone +8.8 before, +6.1 now;
+// a bare node:net client doing the same call +4.1 (net and streams ~2.5 ms, the connect, the
+// request and the exit). The rest: the sh launcher (one dash exec, ~0.7 ms CPU, ~1.5 ms wall),
+// reading and deserializing this cache (~0.8 ms), our module top level and argument handling
+// (~0.7 ms). An is-active-only bundle would save ~0.8 ms more, at the price of a loader for chunks.
+// One file on purpose: per-verb chunks (esbuild splitting, ESM or converted to CJS) cost 2-3 ms
+// more than they save, lazy verbs inside this one file (import() per verb) save nothing, a
+// startup snapshot (--build-snapshot) is 5 ms slower. bench/client.ts measures it.
 import { build } from 'esbuild';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
