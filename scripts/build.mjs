@@ -65,7 +65,7 @@ const bundle = readFileSync(`${root}dist/unitctl-bundle.cjs`);
 const cacheName = `unitctl-bundle.${createHash('sha256').update(bundle).digest('hex').slice(0, 16)}.cache`;
 writeFileSync(`${root}dist/unitctl.cjs`, ENTRY.replaceAll('@CACHE@', cacheName));
 for (const f of readdirSync(`${root}dist`)) if (/^unitctl-bundle\..*\.cache$/.test(f) || f === 'compile-cache') rmSync(`${root}dist/${f}`, { recursive: true, force: true });
-await fillCodeCache();
+await fillCodeCache().catch(() => {});   // best effort: otherwise the first real run writes it
 console.log(`built dist/unitctl.cjs (${bytes} bytes, code cache ${existsSync(`${root}dist/${cacheName}`) ? 'filled' : 'NOT filled'})`);
 
 // The client library (src/client/index.ts) for other Node programs: one ESM file, package.json
@@ -91,13 +91,18 @@ async function fillCodeCache() {
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
   const dir = mkdtempSync(`${tmpdir()}/unitctl-build-`);
-  const server = createServer((c) => c.on('data', (line) => {
-    const { id } = JSON.parse(String(line));
-    c.end(`${JSON.stringify({ jsonrpc: '2.0', id, result: { properties: [['ActiveState', 'active']] } })}\n`);
-  }));
+  const server = createServer((c) => {
+    let request = '';
+    c.on('data', (chunk) => {
+      request += chunk;
+      if (!request.includes('\n')) return;
+      const { id } = JSON.parse(request);
+      c.end(`${JSON.stringify({ jsonrpc: '2.0', id, result: { properties: [['ActiveState', 'active']] } })}\n`);
+    });
+  });
   try {
-    await new Promise((resolve) => server.listen(`${dir}/sock`, resolve));
-    await new Promise((resolve) => execFile(node, [`${root}dist/unitctl.cjs`, '--socket', `${dir}/sock`, 'is-active', 'x'], { env }, resolve));
+    const listening = await new Promise((resolve) => server.once('error', () => resolve(false)).listen(`${dir}/sock`, () => resolve(true)));
+    if (listening) await new Promise((resolve) => execFile(node, [`${root}dist/unitctl.cjs`, '--socket', `${dir}/sock`, 'is-active', 'x'], { env, timeout: 20_000 }, resolve));
   } finally {
     server.close();
     rmSync(dir, { recursive: true, force: true });
