@@ -20,8 +20,10 @@ const SCRIPTS: Record<string, string> = {
   'notify.sh': `#!/bin/sh\n# ${M}\nsystemd-notify --status="Warming up"\nsleep 0.3\nsystemd-notify --ready --status="Serving"\nexec ${SLEEP} 300\n`,
   'notify-stop.sh': `#!/bin/sh\n# ${M}\nsystemd-notify --ready\nsleep 0.3\nsystemd-notify STOPPING=1\nsleep 1\nexit 0\n`,
   'watchdog.sh': `#!/bin/sh\n# ${M}\nfor i in 1 2 3 4; do systemd-notify WATCHDOG=1; sleep 0.3; done\nexec ${SLEEP} 300\n`,
-  'mixed.sh': `#!/bin/sh\n# ${M}\n(trap 'echo child-term >> "$1"' TERM; while :; do ${SLEEP} 300 & wait; done) &\ntrap 'echo main-term >> "$1"; exit 0' TERM\nwhile :; do ${SLEEP} 300 & wait; done\n`,
-  'hup.sh': `#!/bin/sh\n# ${M}\ntrap 'echo term >> "$1"' TERM\ntrap 'echo hup >> "$1"; exit 0' HUP\nwhile :; do ${SLEEP} 300 & wait; done\n`,
+  'mixed.sh': `#!/bin/sh\n# ${M}\n(trap 'echo child-term >> "$1"' TERM; while :; do ${SLEEP} 300 & wait; done) &\ntrap 'echo main-term >> "$1"; exit 0' TERM\nwhile :; do ${SLEEP} 300 & echo ready >> "$1"; wait; done\n`,
+  // After SIGTERM the loop may fork one more sleep before SIGHUP arrives; that one must end by
+  // itself (systemd, too, would wait for it until TimeoutStopSec=).
+  'hup.sh': `#!/bin/sh\n# ${M}\ntrap 'echo term >> "$1"; t=1' TERM\ntrap 'echo hup >> "$1"; exit 0' HUP\nwhile :; do if [ -n "$t" ]; then ${SLEEP} 1 & else ${SLEEP} 300 & fi; echo ready >> "$1"; wait; done\n`,
   'flaky.sh': `#!/bin/sh\n# ${M}\necho run >> "$1"\n[ "$(wc -l < "$1")" -ge 3 ] && exec ${SLEEP} 300\nexit 1\n`,
 };
 
@@ -154,7 +156,7 @@ test('Type=idle runs like simple', () => {
 
 test('KillMode=mixed: SIGTERM to the main process only, SIGKILL to the rest', async () => {
   assert.equal(d.ctl('start', 'mixed.service').status, 0);
-  await sleep(300);
+  assert.ok(await waitFor(() => file('mixed-log').includes('ready')), file('mixed-log'));
   assert.equal(d.ctl('stop', 'mixed.service').status, 0);
   assert.ok(await waitFor(() => file('mixed-log').includes('main-term')));
   await sleep(200);
@@ -189,7 +191,8 @@ test('SIGTERM ignored: SIGKILL after TimeoutStopSec=, Result=timeout', async () 
 
 test('SendSIGHUP=yes: the main process gets SIGHUP right after SIGTERM', async () => {
   assert.equal(d.ctl('start', 'hup.service').status, 0);
-  await sleep(300);
+  // Signals sent before the shell has set its traps would simply kill it: wait until it has.
+  assert.ok(await waitFor(() => file('hup-log').includes('ready')), file('hup-log'));
   assert.equal(d.ctl('stop', 'hup.service').status, 0);
   assert.ok(await waitFor(() => file('hup-log').includes('hup')), file('hup-log'));
 });
