@@ -82,9 +82,14 @@ const NO_KINDS: ReadonlyMap<DepKind, ReadonlySet<UnitName>> = new Map();
  */
 export class DependencyGraph {
   private readonly edges = new Map<UnitName, Map<DepKind, Set<UnitName>>>();
+  /** Bumped by every change, so views derived from the graph (resolved neighbours) know when to rebuild. */
+  private changes = 0;
+
+  get version(): number { return this.changes; }
 
   add(from: UnitName, kind: DepKind, to: UnitName): boolean {
     if (from === to) return false;
+    this.changes++;
     this.link(from, kind, to);
     this.link(to, DEP_TABLE[kind].inverse, from);
     return true;
@@ -127,6 +132,7 @@ export class DependencyGraph {
   clearFrom(unit: UnitName): void {
     const byKind = this.edges.get(unit);
     if (!byKind) return;
+    this.changes++;
     for (const [kind, targets] of byKind) {
       const inverse = DEP_TABLE[kind].inverse;
       for (const t of targets) this.edges.get(t)?.get(inverse)?.delete(unit);

@@ -56,7 +56,7 @@ const groupsOf = (u: Unit): readonly string[] => u.config.settings.exclusive;
 export function fileExclusive(s: EngineState, job: Job): void {
   if (job.type === 'nop') return;
   const groups = groupsOf(job.unit);
-  if (groups.length > 0 || s.exclusive.filed.has(job)) file(s, job, groups);
+  if (groups.length > 0 || (s.exclusive.filed.size > 0 && s.exclusive.filed.has(job))) file(s, job, groups);
 }
 
 /** The decision above, for a job its ordering lets run; O(groups × waiters of those groups). */
@@ -124,6 +124,8 @@ function unfile(s: EngineState, job: Job, groups: readonly string[]): void {
 
 /** A job left its slot: it no longer waits anywhere. Nothing waits on a waiting job, so nobody is woken. */
 export function exclusiveJobRemoved(s: EngineState, job: Job): void {
+  // Without Exclusive= anywhere both maps are empty; asking them would hash every job.
+  if (s.exclusive.filed.size === 0 && s.exclusive.logged.size === 0) return;
   s.exclusive.logged.delete(job);
   const groups = s.exclusive.filed.get(job);
   if (!groups) return;

@@ -10,6 +10,7 @@ import type { JobEndCause, JobOrigin } from './events.ts';
 import type { ActiveState, InstallableJobType, JobResult } from './types.ts';
 import { notifyTriggeredBy } from './triggers.ts';
 import type { Unit } from './unit.ts';
+import { linksOf, unitsWithAtom } from './unit-links.ts';
 import { isActiveOrReloading, isInactiveOrFailed } from './states.ts';
 import { unitReload, unitStart, unitStop, type OpResult } from './unit-ops.ts';
 import { logJobDone, startOnFailure } from './unit-notify.ts';
@@ -102,17 +103,15 @@ export function isRunnable(s: EngineState, job: Job): boolean {
  */
 function isOrderRunnable(s: EngineState, job: Job): boolean {
   if (job.ignoreOrder || job.type === 'nop') return true;
-  const deps = s.graph.kindsOf(job.unit.id);
-  const after = isStopLike(job.type) ? undefined : deps.get('After');
-  if (after) {
-    for (const other of after) {
-      const o = s.units.get(other)?.job;
+  const order = linksOf(s, job.unit);
+  if (!isStopLike(job.type)) {
+    for (const other of order.after) {
+      const o = other.job;
       if (o && o.type !== 'nop' && !o.ignoreOrder) return false;
     }
   }
-  const before = deps.get('Before');
-  if (before) for (const other of before) {
-    const o = s.units.get(other)?.job;
+  for (const other of order.before) {
+    const o = other.job;
     if (o && !o.ignoreOrder && isStopLike(o.type)) return false;
   }
   return true;
@@ -219,13 +218,13 @@ export function finishJob(s: EngineState, job: Job, result: JobResult, o: Finish
   if (result !== 'done' && o.recursive) {
     const atom = type === 'start' || type === 'verify-active' ? 'start-failure-propagates' : type === 'stop' ? 'stop-failure-propagates' : null;
     if (atom) {
-      for (const name of s.graph.withAtom(unit.id, atom)) {
+      for (const name of unitsWithAtom(s, unit, atom)) {
         failDependent(s, name, job, result);
       }
     }
   }
   if (result === 'done' && o.recursive && (type === 'start' || type === 'reload') && !isActiveOrReloading(unit.activeState)) {
-    for (const name of s.graph.withAtom(unit.id, 'inactive-success-fails')) failDependent(s, name, job, result);
+    for (const name of unitsWithAtom(s, unit, 'inactive-success-fails')) failDependent(s, name, job, result);
   }
   if (result === 'timeout' || result === 'dependency') startOnFailure(s, unit);
   notifyTriggeredBy(s, unit);
@@ -241,17 +240,10 @@ function failDependent(s: EngineState, name: string, cause: Job, result: JobResu
   } });
 }
 
-const ORDER_KINDS = ['After', 'Before'] as const;
-
 function wakeNeighbours(s: EngineState, unit: Unit): void {
-  const deps = s.graph.kindsOf(unit.id);
-  for (const kind of ORDER_KINDS) {
-    const names = deps.get(kind);
-    if (names) for (const name of names) {
-      const j = s.units.get(name)?.job;
-      if (j) addToRunQueue(s, j);
-    }
-  }
+  const order = linksOf(s, unit);
+  for (const other of order.after) if (other.job) addToRunQueue(s, other.job);
+  for (const other of order.before) if (other.job) addToRunQueue(s, other.job);
   submitChecks(s, unit);
 }
 

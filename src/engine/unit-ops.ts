@@ -6,6 +6,7 @@ import { emergencyAction } from './emergency-action.ts';
 import { isActiveOrReloading, isInactiveOrFailed } from './states.ts';
 import type { Unit } from './unit.ts';
 import { unitContext } from './unit-context.ts';
+import { unitsWithAtom } from './unit-links.ts';
 
 /** What a unit operation tells the job that asked for it (02 §7.3). */
 export type OpResult = 'started' | 'again' | 'already' | 'condition' | 'assert' | 'bad' | 'not-active' | 'unsupported' | 'deps' | 'once' | 'error';
@@ -32,7 +33,7 @@ export function unitStart(s: EngineState, u: Unit): OpResult {
       return 'assert';
     }
   }
-  for (const b of s.graph.withAtom(u.id, 'bound-to')) {
+  for (const b of unitsWithAtom(s, u, 'bound-to')) {
     if (!s.graph.has(u.id, 'After', b)) continue;
     const partner = s.units.get(b);
     if (partner && !isActiveOrReloading(partner.activeState)) {

@@ -4,8 +4,10 @@ import type { LoadedUnit } from './unit-file/config.ts';
 import type { UnitTypeOps, UnitView } from './unit-types/index.ts';
 import type { ActiveState, UnitName, UnitType, Usec } from './types.ts';
 import type { Job } from './job.ts';
+import type { UnitLinks } from './unit-links.ts';
 
 export interface Stamp { realtime: Usec; monotonic: Usec }
+
 const ZERO: Stamp = { realtime: 0, monotonic: 0 };
 
 export class Unit implements UnitView {
@@ -34,6 +36,8 @@ export class Unit implements UnitView {
   limitBegin: Usec = 0;
   limitCount = 0;
   startLimitHit = false;
+  /** The unit's view of the dependency graph (unit-links.ts); null until first asked. */
+  links: UnitLinks | null = null;
 
   constructor(config: LoadedUnit, ops: UnitTypeOps<unknown>) {
     this.id = config.id;

@@ -103,6 +103,7 @@ export function expandWord(word: string, env: Readonly<Env>): string {
 export function expandArgv(argv: readonly string[], env: Readonly<Env>): string[] {
   const out: string[] = [];
   for (const word of argv) {
+    if (!word.includes('$')) { out.push(word); continue; } // most words name no variable
     const whole = WHOLE_VAR.exec(word);
     if (!whole) { out.push(expandWord(word, env)); continue; }
     const v = env[whole[1]!];
