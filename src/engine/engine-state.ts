@@ -28,6 +28,9 @@ export interface EngineState {
    * changes it once uninstalled); GetJob copies it out, so ending a job allocates no copy.
    */
   readonly ended: Map<JobId, Job>;
+  /** The ids in `ended` in the order they ended, from `endedHead` on: the next to forget is first. */
+  endedOrder: JobId[];
+  endedHead: number;
   /** Continuous checks of 01 §7, drained after every input. */
   readonly upholdQueue: Set<Unit>;
   readonly boundQueue: Set<Unit>;

@@ -61,9 +61,9 @@ export function fileExclusive(s: EngineState, job: Job): void {
 
 /** The decision above, for a job its ordering lets run; O(groups × waiters of those groups). */
 export function exclusiveAllows(s: EngineState, job: Job): boolean {
-  if (job.type !== 'start' || s.exclusive.held.has(job.unit)) return true;
+  if (job.type !== 'start') return true;
   const groups = groupsOf(job.unit);
-  if (groups.length === 0) return true;
+  if (groups.length === 0 || s.exclusive.held.has(job.unit)) return true;
   if (groups.some((g) => otherHolders(s, g, job.unit).length > 0)) {
     if (!s.exclusive.logged.has(job)) {
       s.exclusive.logged.add(job);

@@ -257,9 +257,20 @@ function uninstallJob(s: EngineState, job: Job, result: JobResult, cause: JobEnd
   s.jobs.delete(job.id);
   exclusiveJobRemoved(s, job);
   if (Number.isFinite(job.deadline)) s.ports.timers.cancel(jobTimerId(job.id));
-  s.ended.set(job.id, job);
-  if (s.ended.size > ENDED_JOBS_KEPT) s.ended.delete(s.ended.keys().next().value!);
+  rememberEndedJob(s, job);
   s.ports.events.emit({ kind: 'JobRemoved', job: jobInfo(job), result, cause });
+}
+
+/** Keeps the last ENDED_JOBS_KEPT ended jobs answerable, forgetting the oldest first. */
+function rememberEndedJob(s: EngineState, job: Job): void {
+  s.ended.set(job.id, job);
+  s.endedOrder.push(job.id);
+  if (s.ended.size <= ENDED_JOBS_KEPT) return;
+  s.ended.delete(s.endedOrder[s.endedHead++]!);
+  if (s.endedHead >= ENDED_JOBS_KEPT) {
+    s.endedOrder.splice(0, s.endedHead);
+    s.endedHead = 0;
+  }
 }
 
 /**
@@ -269,36 +280,39 @@ function uninstallJob(s: EngineState, job: Job, result: JobResult, cause: JobEnd
 export function processJobOnStateChange(s: EngineState, job: Job, ns: ActiveState, reloadFailed: boolean): boolean {
   if (job.state === 'waiting') addToRunQueue(s, job);
   const running = job.state === 'running';
-  const done = (result: JobResult, text: string): void =>
-    finishJob(s, job, result, { recursive: true, cause: { kind: result === 'done' ? 'completed' : 'unit-failed', text, unit: job.unit.id } });
   switch (job.type) {
     case 'start':
     case 'verify-active':
-      if (isActiveOrReloading(ns)) { done('done', `${job.unit.id} is ${ns}`); return false; }
+      if (isActiveOrReloading(ns)) { finish(s, job, 'done', `${job.unit.id} is ${ns}`); return false; }
       if (running && ns !== 'activating') {
-        if (isInactiveOrFailed(ns)) done(ns === 'failed' ? 'failed' : 'done', failedText(job.unit, ns));
+        if (isInactiveOrFailed(ns)) finish(s, job, ns === 'failed' ? 'failed' : 'done', failedText(job.unit, ns));
         return true;
       }
       return false;
     case 'reload':
       if (!running) return false;
-      if (ns === 'active') { done(reloadFailed ? 'failed' : 'done', reloadFailed ? `reloading ${job.unit.id} failed` : 'reloaded'); return false; }
+      if (ns === 'active') { finish(s, job, reloadFailed ? 'failed' : 'done', reloadFailed ? `reloading ${job.unit.id} failed` : 'reloaded'); return false; }
       if (ns !== 'activating' && ns !== 'reloading') {
-        if (isInactiveOrFailed(ns)) done(ns === 'failed' ? 'failed' : 'done', failedText(job.unit, ns));
+        if (isInactiveOrFailed(ns)) finish(s, job, ns === 'failed' ? 'failed' : 'done', failedText(job.unit, ns));
         return true;
       }
       return false;
     case 'stop':
     case 'restart':
-      if (isInactiveOrFailed(ns)) { done('done', `${job.unit.id} is ${ns}`); return false; }
+      if (isInactiveOrFailed(ns)) { finish(s, job, 'done', `${job.unit.id} is ${ns}`); return false; }
       if (running && ns !== 'deactivating') {
-        done('failed', `${job.unit.id} became ${ns} while stopping`);
+        finish(s, job, 'failed', `${job.unit.id} became ${ns} while stopping`);
         return true;
       }
       return false;
     case 'nop':
       return false;
   }
+}
+
+/** The job ends because of the unit's new state. */
+function finish(s: EngineState, job: Job, result: JobResult, text: string): void {
+  finishJob(s, job, result, { recursive: true, cause: { kind: result === 'done' ? 'completed' : 'unit-failed', text, unit: job.unit.id } });
 }
 
 function failedText(unit: Unit, ns: ActiveState): string {

@@ -1,6 +1,7 @@
 // The generic halves of start, stop and reload (01 §6.1–6.2): load state, conditions and
 // asserts, BindsTo=+After= partners and the start rate limit, before the unit type acts.
-import { evaluateConditions } from './conditions.ts';
+import { evaluateConditions, type ConditionOutcome } from './conditions.ts';
+import type { ConditionSpec } from './unit-file/config.ts';
 import type { EngineState } from './engine-state.ts';
 import { emergencyAction } from './emergency-action.ts';
 import { isActiveOrReloading, isInactiveOrFailed } from './states.ts';
@@ -18,14 +19,14 @@ export function unitStart(s: EngineState, u: Unit): OpResult {
   if (!u.isLoaded) return 'error';
   if (state !== 'activating') {
     const now = stamp(s);
-    const cond = evaluateConditions(u.config.settings.conditions, s.ports.fs, s.ports.host);
+    const cond = evaluate(s, u.config.settings.conditions);
     u.conditionResult = cond.result;
     u.conditionStamp = now;
     if (!cond.result) {
       log(s, u, 'info', `${u.id} was skipped because ${cond.failed ? `of an unmet condition check (Condition${cond.failed.kind}=${cond.failed.trigger ? '|' : ''}${cond.failed.negate ? '!' : ''}${cond.failed.value})` : 'no trigger condition checks were met'}.`);
       return 'condition';
     }
-    const asserts = evaluateConditions(u.config.settings.asserts, s.ports.fs, s.ports.host);
+    const asserts = evaluate(s, u.config.settings.asserts);
     u.assertResult = asserts.result;
     u.assertStamp = now;
     if (!asserts.result) {
@@ -57,6 +58,12 @@ export function unitStart(s: EngineState, u: Unit): OpResult {
   }
   return u.ops.start(unitContext(s), u, u.runtime);
 }
+
+// Most units have no Condition*=/Assert*=: the shared answer of an empty list.
+const NO_CHECKS: ConditionOutcome = Object.freeze({ result: true, failed: null, errors: Object.freeze([]) });
+
+const evaluate = (s: EngineState, specs: readonly ConditionSpec[]): ConditionOutcome =>
+  specs.length === 0 ? NO_CHECKS : evaluateConditions(specs, s.ports.fs, s.ports.host);
 
 export function unitStop(s: EngineState, u: Unit): OpResult {
   if (isInactiveOrFailed(u.activeState)) return 'already';

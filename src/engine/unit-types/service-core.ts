@@ -83,11 +83,17 @@ export function setState(c: Svc, state: ServiceState, o: SetStateOptions = {}): 
     r.waitingForPidFile = false;
     c.ctx.cancelTimer(c.unit, PIDFILE_TIMER);
   }
-  const flags: { reloadFailed?: boolean; willAutoRestart?: boolean } = {};
-  if (old === 'reload' && state !== 'reload' && r.reloadResult !== 'success') flags.reloadFailed = true;
-  if (o.willAutoRestart) flags.willAutoRestart = true;
-  c.ctx.stateChanged(c.unit, flags satisfies StateChangeFlags);
+  const reloadFailed = old === 'reload' && state !== 'reload' && r.reloadResult !== 'success';
+  c.ctx.stateChanged(c.unit, stateFlags(reloadFailed, o.willAutoRestart ?? false));
 }
+
+// The four flag sets a state change can carry, shared instead of built per change.
+const NO_FLAGS: StateChangeFlags = Object.freeze({});
+const RELOAD_FAILED: StateChangeFlags = Object.freeze({ reloadFailed: true });
+const WILL_RESTART: StateChangeFlags = Object.freeze({ willAutoRestart: true });
+const BOTH_FLAGS: StateChangeFlags = Object.freeze({ reloadFailed: true, willAutoRestart: true });
+const stateFlags = (reloadFailed: boolean, willAutoRestart: boolean): StateChangeFlags =>
+  reloadFailed ? (willAutoRestart ? BOTH_FLAGS : RELOAD_FAILED) : willAutoRestart ? WILL_RESTART : NO_FLAGS;
 
 const STOP_LISTS: readonly ExecList[] = ['execStop', 'execStopPost'];
 // The commands systemd spawns with EXEC_SETENV_MONITOR_RESULT (service.c; 252 leaves out ExecStartPost=).
