@@ -103,15 +103,16 @@ export function isRunnable(s: EngineState, job: Job): boolean {
  */
 function isOrderRunnable(s: EngineState, job: Job): boolean {
   if (job.ignoreOrder || job.type === 'nop') return true;
-  const order = linksOf(s, job.unit);
+  // Indexed loops here and in wakeNeighbours: they run for every check and job end.
+  const { after, before } = linksOf(s, job.unit);
   if (!isStopLike(job.type)) {
-    for (const other of order.after) {
-      const o = other.job;
+    for (let i = 0; i < after.length; i++) {
+      const o = after[i]!.job;
       if (o && o.type !== 'nop' && !o.ignoreOrder) return false;
     }
   }
-  for (const other of order.before) {
-    const o = other.job;
+  for (let i = 0; i < before.length; i++) {
+    const o = before[i]!.job;
     if (o && !o.ignoreOrder && isStopLike(o.type)) return false;
   }
   return true;
@@ -241,11 +242,13 @@ function failDependent(s: EngineState, name: string, cause: Job, result: JobResu
 }
 
 function wakeNeighbours(s: EngineState, unit: Unit): void {
-  const order = linksOf(s, unit);
-  for (const other of order.after) if (other.job) addToRunQueue(s, other.job);
-  for (const other of order.before) if (other.job) addToRunQueue(s, other.job);
+  const { after, before } = linksOf(s, unit);
+  for (let i = 0; i < after.length; i++) wake(s, after[i]!);
+  for (let i = 0; i < before.length; i++) wake(s, before[i]!);
   submitChecks(s, unit);
 }
+
+const wake = (s: EngineState, u: Unit): void => { if (u.job) addToRunQueue(s, u.job); };
 
 function uninstallJob(s: EngineState, job: Job, result: JobResult, cause: JobEndCause): void {
   const unit = job.unit;

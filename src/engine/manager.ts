@@ -61,7 +61,7 @@ export class Manager implements ManagerApi {
       runQueue: [], ended: new Map(), endedOrder: [], endedHead: 0, upholdQueue: new Set(), boundQueue: new Set(), unneededQueue: new Set(), checkLimits: new Map(),
       collectQueue: new Set(),
       context: null, shuttingDown: false, idleAnnounced: false, exclusive: newExclusiveState(),
-      startup: { realtime: ports.clock.realtime(), monotonic: ports.clock.now() },
+      startup: { realtime: ports.clock.realtime(), monotonic: ports.clock.now() }, lastStamp: { realtime: -1, monotonic: -1 },
     };
   }
 

@@ -12,7 +12,7 @@ import { triggerSupport } from './triggers.ts';
 import { resolveUnit } from './loader.ts';
 import { requestCollect } from './collect.ts';
 import type { PassedFds } from './unit-types/index.ts';
-import type { OwnPidVariable } from './ports.ts';
+import type { OwnPidVariable, SpawnRequest } from './ports.ts';
 
 const NO_PID_ENV: readonly OwnPidVariable[] = Object.freeze([]);
 
@@ -41,6 +41,17 @@ const NO_FDS: PassedFds = Object.freeze({ fds: Object.freeze([]), names: Object.
 /** LISTEN_FDS and LISTEN_FDNAMES; LISTEN_PID is the child's own pid, set by the process driver (ownPidEnv). */
 const listenEnv = (p: PassedFds): Record<string, string> => ({ ...p.env, LISTEN_FDS: String(p.fds.length), LISTEN_FDNAMES: p.names.join(':') });
 
+/**
+ * LISTEN_PID and the unit type's pid variables, less those the unit sets itself: exec_child's merge
+ * order is the manager's environment, systemd's own variables, then PassEnvironment=, Environment=,
+ * EnvironmentFile=, and a value the unit sets itself wins over the pid.
+ */
+function ownPidVariables(listening: boolean, wanted: readonly OwnPidVariable[] | undefined, env: Readonly<Record<string, string>>, hostEnv: Readonly<Record<string, string>>): readonly OwnPidVariable[] {
+  if (!listening && !wanted) return NO_PID_ENV;
+  const fromUnit = (n: string): boolean => env[n] !== undefined && env[n] !== hostEnv[n];
+  return [...(listening ? ['LISTEN_PID' as const] : []), ...(wanted ?? [])].filter((n) => !fromUnit(n));
+}
+
 const unitTimerId = (unit: string, key: string): string => `unit:${key}:${unit}`;
 
 /** Parses a unit timer id back into (unit, key); null for other timers. */
@@ -68,11 +79,6 @@ function addMonitorEnv(s: EngineState, unit: Unit, env: Record<string, string>):
   env.MONITOR_UNIT = trigger.id;
 }
 
-/** syslog's identifier by default: the unit name without its type suffix ("web" for web.service). */
-function unitPrefix(id: string): string {
-  const dot = id.lastIndexOf('.');
-  return dot >= 0 && dot < id.length - 1 ? id.slice(0, dot) : id;
-}
 
 export function unitContext(s: EngineState): UnitContext {
   return (s.context ??= makeContext(s));
@@ -107,14 +113,10 @@ function makeContext(s: EngineState): UnitContext {
         ports.events.emit({ kind: 'Log', level: 'info', unit: unit.id, message: `Executable ${built.path} missing, skipping: ${command.line}` });
         return { kind: 'skipped' };
       }
-      // exec_child's merge order: the manager's environment, then systemd's own variables, then
-      // PassEnvironment=, Environment=, EnvironmentFile=. A value the unit sets itself wins over the pid.
-      const fromUnit = (n: string): boolean => built.env[n] !== undefined && built.env[n] !== ports.host.environment[n];
-      const ownPidEnv = !listening && !options.ownPidEnv ? NO_PID_ENV
-        : [...(listening ? ['LISTEN_PID' as const] : []), ...(options.ownPidEnv ?? [])].filter((n) => !fromUnit(n));
+      const ownPidEnv = ownPidVariables(listening, options.ownPidEnv, built.env, ports.host.environment);
       const execId = s.nextExecId++;
       s.execs.set(execId, unit);
-      const pid = ports.processes.spawn({
+      const request: SpawnRequest = {
         execId, unit: unit.id, role: options.role, path: built.path, argv: built.argv, env: built.env,
         cwd: built.cwd, cwdOptional: built.cwdOptional,
         user: command.fullPrivileges ? null : exec?.user ?? null,
@@ -122,10 +124,10 @@ function makeContext(s: EngineState): UnitContext {
         supplementaryGroups: command.fullPrivileges ? [] : exec?.supplementaryGroups ?? [],
         umask: exec?.umask ?? null, nice: exec?.nice ?? null, limits: exec?.limits ?? {},
         stdin: exec?.standardInput ?? 'null', stdout: exec?.standardOutput ?? 'journal', stderr: exec?.standardError ?? 'inherit',
-        syslogIdentifier: exec?.syslogIdentifier ?? unitPrefix(unit.id),
+        syslogIdentifier: exec?.syslogIdentifier ?? unit.prefix,
         notify: options.notify, fds: passed.fds, directories: exec ? execDirectories(exec, ports.host) : [],
-        ...(ownPidEnv.length > 0 ? { ownPidEnv } : {}),
-      });
+      };
+      const pid = ports.processes.spawn(ownPidEnv.length > 0 ? { ...request, ownPidEnv } : request);
       return { kind: 'spawned', execId, pid: pid ?? 0 };
     },
     signal: (view, execIds, signal, o) => ports.processes.signal({ unit: view.id, signal, execIds, wholeUnit: o.wholeUnit }),

@@ -17,6 +17,7 @@ export interface UnitLinks {
 }
 
 const NONE: readonly UnitName[] = Object.freeze([]);
+const NO_UNITS: readonly Unit[] = Object.freeze([]);
 
 export function linksOf(s: EngineState, unit: Unit): UnitLinks {
   const cached = unit.links;
@@ -33,12 +34,16 @@ export function linksOf(s: EngineState, unit: Unit): UnitLinks {
 }
 
 /** The units of `nodes`; each node remembers its unit, so a unit is looked up by name once per graph. */
-function resolveUnits(s: EngineState, nodes: ReadonlySet<OrderNode>, resolved: { all: boolean }): Unit[] {
-  const out: Unit[] = [];
+function resolveUnits(s: EngineState, nodes: ReadonlySet<OrderNode>, resolved: { all: boolean }): readonly Unit[] {
+  if (nodes.size === 0) return NO_UNITS;
+  // Sized up front: these arrays live as long as the graph, and a growing one keeps spare room.
+  const out = new Array<Unit>(nodes.size);
+  let n = 0;
   nodes.forEach((node) => { // forEach: no iterator objects on this hot path
     const u = (node.unit ??= s.units.get(node.name));
-    if (u) out.push(u); else resolved.all = false;
+    if (u) out[n++] = u; else resolved.all = false;
   });
+  out.length = n;
   return out;
 }
 

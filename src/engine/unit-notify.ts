@@ -1,6 +1,6 @@
 // What happens when a unit changes state (01 §6.3): timestamps, the job's reaction, retroactive
 // starts and stops for unexpected changes, OnFailure=/OnSuccess=, and the continuous checks.
-import type { EngineState } from './engine-state.ts';
+import { currentStamp, type EngineState } from './engine-state.ts';
 import { processJobOnStateChange } from './job-runner.ts';
 import type { Job } from './job.ts';
 import { isActiveOrActivating, isActiveOrReloading, isInactiveOrDeactivating, isInactiveOrFailed } from './states.ts';
@@ -43,7 +43,7 @@ export function unitNotify(s: EngineState, u: Unit, flags: StateChangeFlags): vo
 }
 
 function stampTransition(s: EngineState, u: Unit, os: ActiveState, ns: ActiveState): void {
-  const now = { realtime: s.ports.clock.realtime(), monotonic: s.ports.clock.now() };
+  const now = currentStamp(s);
   u.stateChange = now;
   if (isInactiveOrFailed(os) && !isInactiveOrFailed(ns)) {
     u.inactiveExit = now;

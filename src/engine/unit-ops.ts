@@ -2,7 +2,7 @@
 // asserts, BindsTo=+After= partners and the start rate limit, before the unit type acts.
 import { evaluateConditions, type ConditionOutcome } from './conditions.ts';
 import type { ConditionSpec } from './unit-file/config.ts';
-import type { EngineState } from './engine-state.ts';
+import { currentStamp, type EngineState } from './engine-state.ts';
 import { emergencyAction } from './emergency-action.ts';
 import { isActiveOrReloading, isInactiveOrFailed } from './states.ts';
 import type { Unit } from './unit.ts';
@@ -18,7 +18,7 @@ export function unitStart(s: EngineState, u: Unit): OpResult {
   if (state === 'maintenance') return 'again';
   if (!u.isLoaded) return 'error';
   if (state !== 'activating') {
-    const now = stamp(s);
+    const now = currentStamp(s);
     const cond = evaluate(s, u.config.settings.conditions);
     u.conditionResult = cond.result;
     u.conditionStamp = now;
@@ -103,10 +103,6 @@ export function resetStartLimit(u: Unit): void {
   u.limitCount = 0;
   u.limitBegin = 0;
   u.startLimitHit = false;
-}
-
-function stamp(s: EngineState): { realtime: number; monotonic: number } {
-  return { realtime: s.ports.clock.realtime(), monotonic: s.ports.clock.now() };
 }
 
 function log(s: EngineState, u: Unit, level: 'info' | 'warning', message: string): void {

@@ -6,13 +6,15 @@ import type { ActiveState, UnitName, UnitType, Usec } from './types.ts';
 import type { Job } from './job.ts';
 import type { UnitLinks } from './unit-links.ts';
 
-export interface Stamp { realtime: Usec; monotonic: Usec }
+export interface Stamp { readonly realtime: Usec; readonly monotonic: Usec }
 
 const ZERO: Stamp = { realtime: 0, monotonic: 0 };
 
 export class Unit implements UnitView {
   readonly id: UnitName;
   readonly names = new Set<UnitName>();
+  /** The id without its type suffix ("web" for web.service): the default SyslogIdentifier=. */
+  readonly prefix: string;
   config: LoadedUnit;
   ops: UnitTypeOps<unknown>;
   runtime: unknown;
@@ -41,6 +43,7 @@ export class Unit implements UnitView {
 
   constructor(config: LoadedUnit, ops: UnitTypeOps<unknown>) {
     this.id = config.id;
+    this.prefix = withoutSuffix(config.id);
     this.config = config;
     this.ops = ops;
     this.runtime = ops.init(this);
@@ -53,4 +56,9 @@ export class Unit implements UnitView {
   get subState(): string { return this.ops.subState(this.runtime); }
   get isLoaded(): boolean { return this.config.loadState === 'loaded'; }
   get description(): string { return this.config.settings.description || this.id; }
+}
+
+function withoutSuffix(id: string): string {
+  const dot = id.lastIndexOf('.');
+  return dot >= 0 && dot < id.length - 1 ? id.slice(0, dot) : id;
 }

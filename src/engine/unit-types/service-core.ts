@@ -3,6 +3,7 @@
 // the 03 §3.4 item 2 environment, and sending signals per KillMode=. No transition decisions.
 import type { ServiceConfig } from '../unit-file/config.ts';
 import type { Usec } from '../types.ts';
+import type { OwnPidVariable } from '../ports.ts';
 import type { SpawnOutcome, StateChangeFlags, UnitContext, UnitView } from './index.ts';
 import { SIG, exitEnv } from './service-exit.ts';
 import { execKey, type ExecList, type ServiceRuntime } from './service-runtime.ts';
@@ -116,15 +117,15 @@ function extraEnv(c: Svc, list: ExecList, role: 'main' | 'control'): Record<stri
 /** exec_spawn with EXEC_SET_WATCHDOG (the main process only) and a watchdog: WATCHDOG_USEC and WATCHDOG_PID. */
 const hasWatchdogEnv = (c: Svc, role: 'main' | 'control'): boolean => role === 'main' && watchdogIntervalUsec(c) > 0;
 
+const WATCHDOG_PID: readonly OwnPidVariable[] = Object.freeze(['WATCHDOG_PID']);
+
 /** Spawns command `index` of `list`; on success records it as the main or control process. */
 export function spawnCommand(c: Svc, list: ExecList, index: number, role: 'main' | 'control'): SpawnOutcome {
   const command = c.cfg[list][index];
   if (!command) return { kind: 'skipped' };
   const notify = role === 'main' ? c.cfg.notifyAccess !== 'none' : c.cfg.notifyAccess === 'exec' || c.cfg.notifyAccess === 'all';
-  const out = c.ctx.spawn(c.unit, command, {
-    role, env: extraEnv(c, list, role), notify, monitor: START_LISTS.includes(list),
-    ...(hasWatchdogEnv(c, role) ? { ownPidEnv: ['WATCHDOG_PID' as const] } : {}),
-  });
+  const options = { role, env: extraEnv(c, list, role), notify, monitor: START_LISTS.includes(list) };
+  const out = c.ctx.spawn(c.unit, command, hasWatchdogEnv(c, role) ? { ...options, ownPidEnv: WATCHDOG_PID } : options);
   if (out.kind !== 'spawned') return out;
   // The pid is known right after fork, as in systemd: ExecStartPost= of a simple service sees MAINPID.
   const rec = { pid: out.pid, startRealtime: c.ctx.realtime(), startMonotonic: c.ctx.now(), exitRealtime: 0, exitMonotonic: 0, code: null, status: 0 };
