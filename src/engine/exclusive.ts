@@ -64,7 +64,7 @@ export function exclusiveAllows(s: EngineState, job: Job): boolean {
   if (job.type !== 'start') return true;
   const groups = groupsOf(job.unit);
   if (groups.length === 0 || s.exclusive.held.has(job.unit)) return true;
-  if (groups.some((g) => otherHolders(s, g, job.unit).length > 0)) {
+  if (isHeldByOther(s, groups, job.unit)) {
     if (!s.exclusive.logged.has(job)) {
       s.exclusive.logged.add(job);
       s.ports.events.emit({ kind: 'Log', level: 'info', unit: job.unit.id, message: `Job ${job.id} ${job.unit.id}/start waits for ${exclusiveWaitText(s, job.unit)}.` });
@@ -77,6 +77,9 @@ export function exclusiveAllows(s: EngineState, job: Job): boolean {
   addToRunQueue(s, job);
   return false;
 }
+
+const isHeldByOther = (s: EngineState, groups: readonly string[], self: Unit): boolean =>
+  groups.some((g) => otherHolders(s, g, self).length > 0);
 
 function otherHolders(s: EngineState, group: string, self: Unit): Unit[] {
   const h = s.exclusive.holders.get(group);

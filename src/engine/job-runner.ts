@@ -123,7 +123,8 @@ export function dispatchRunQueue(s: EngineState): void {
   while (s.runQueue.length > 0) {
     const batch = s.runQueue;
     s.runQueue = [];
-    for (const job of batch) {
+    for (let i = 0; i < batch.length; i++) {
+      const job = batch[i]!;
       job.inRunQueue = false;
       if (job.installed) runJob(s, job);
     }

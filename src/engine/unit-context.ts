@@ -48,8 +48,11 @@ const listenEnv = (p: PassedFds): Record<string, string> => ({ ...p.env, LISTEN_
  */
 function ownPidVariables(listening: boolean, wanted: readonly OwnPidVariable[] | undefined, env: Readonly<Record<string, string>>, hostEnv: Readonly<Record<string, string>>): readonly OwnPidVariable[] {
   if (!listening && !wanted) return NO_PID_ENV;
-  const fromUnit = (n: string): boolean => env[n] !== undefined && env[n] !== hostEnv[n];
-  return [...(listening ? ['LISTEN_PID' as const] : []), ...(wanted ?? [])].filter((n) => !fromUnit(n));
+  const out: OwnPidVariable[] = [];
+  for (const n of [...(listening ? ['LISTEN_PID' as const] : []), ...(wanted ?? [])]) {
+    if (env[n] === undefined || env[n] === hostEnv[n]) out.push(n);
+  }
+  return out;
 }
 
 const unitTimerId = (unit: string, key: string): string => `unit:${key}:${unit}`;
