@@ -82,7 +82,6 @@ function addMonitorEnv(s: EngineState, unit: Unit, env: Record<string, string>):
   env.MONITOR_UNIT = trigger.id;
 }
 
-
 export function unitContext(s: EngineState): UnitContext {
   return (s.context ??= makeContext(s));
 }
