@@ -6,6 +6,7 @@ import { enqueueInternal } from './enqueue.ts';
 import { isActiveOrReloading, isInactiveOrFailed } from './states.ts';
 import type { Unit } from './unit.ts';
 import { USEC_PER_SEC, type UnitName } from './types.ts';
+import { hasAtomEdges } from './unit-links.ts';
 
 /** 01 §7: at most 16 check actions per unit in 10 s (systemd's auto_start_stop_ratelimit). */
 const CHECK_LIMIT = { intervalUsec: 10 * USEC_PER_SEC, burst: 16 } as const;
@@ -42,11 +43,11 @@ export function checksRetryDue(s: EngineState, timerId: string): boolean {
 }
 
 export function submitUphold(s: EngineState, u: Unit | undefined): void {
-  if (u && s.graph.withAtom(u.id, 'upheld-by').length > 0) s.upholdQueue.add(u);
+  if (u && hasAtomEdges(s, u, 'upheld-by')) s.upholdQueue.add(u);
 }
 
 export function submitBound(s: EngineState, u: Unit | undefined): void {
-  if (u && isActiveOrReloading(u.activeState) && s.graph.withAtom(u.id, 'bound-to').length > 0) s.boundQueue.add(u);
+  if (u && isActiveOrReloading(u.activeState) && hasAtomEdges(s, u, 'bound-to')) s.boundQueue.add(u);
 }
 
 export function submitUnneeded(s: EngineState, u: Unit | undefined): void {

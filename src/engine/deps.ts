@@ -2,6 +2,7 @@
 // unit-dependency-atom.c), plus the indexed graph. Behaviour is attached to atoms, never to
 // kinds, so every rule asks "which units does U reach through atom X".
 import type { UnitName } from './types.ts';
+import type { Unit } from './unit.ts';
 
 export const DEP_KINDS = [
   'Requires', 'Requisite', 'Wants', 'BindsTo', 'PartOf', 'Upholds',
@@ -72,30 +73,73 @@ const KINDS_BY_ATOM: ReadonlyMap<Atom, readonly DepKind[]> = (() => {
 
 export const kindsWithAtom = (atom: Atom): readonly DepKind[] => KINDS_BY_ATOM.get(atom) ?? [];
 
+/** One bit per kind, for a unit's summary of which kinds it has edges of (DependencyGraph.kindMask). */
+export const KIND_BIT = Object.fromEntries(DEP_KINDS.map((k, i) => [k, 1 << i])) as Readonly<Record<DepKind, number>>;
+
+const ATOM_BITS: ReadonlyMap<Atom, number> = new Map(ATOMS.map((a) => [a, kindsWithAtom(a).reduce((m, k) => m | KIND_BIT[k], 0)]));
+
+/** The KIND_BIT bits of the kinds that carry `atom`. */
+export const atomBits = (atom: Atom): number => ATOM_BITS.get(atom) ?? 0;
+
 const EMPTY: ReadonlySet<UnitName> = new Set();
 const NONE: readonly UnitName[] = Object.freeze([]);
 const NO_KINDS: ReadonlyMap<DepKind, ReadonlySet<UnitName>> = new Map();
+
+/** A unit as a neighbour in the ordering graph: the run queue walks these instead of names. */
+export interface OrderNode {
+  readonly name: UnitName;
+  /** The unit named `name`, filled in by its first reader (unit-links.ts); the node is dropped with the unit's edges. */
+  unit: Unit | undefined;
+}
+
+/** One unit's edges by kind, which kinds are not empty, and its ordering neighbours as nodes. */
+interface Node extends OrderNode {
+  readonly kinds: Map<DepKind, Set<UnitName>>;
+  mask: number;
+  readonly after: Set<Node>;
+  readonly before: Set<Node>;
+}
+
+const NO_NODES: ReadonlySet<OrderNode> = new Set();
 
 /**
  * Adjacency by kind for every unit. Adding A —kind→ B also adds B —inverse→ A, so queries in
  * either direction are index lookups. Self-dependencies are dropped (01 §4.1).
  */
 export class DependencyGraph {
-  private readonly edges = new Map<UnitName, Map<DepKind, Set<UnitName>>>();
+  private readonly edges = new Map<UnitName, Node>();
+  /** Bumped by every change, so views derived from the graph (resolved neighbours) know when to rebuild. */
+  private changes = 0;
+
+  get version(): number { return this.changes; }
 
   add(from: UnitName, kind: DepKind, to: UnitName): boolean {
     if (from === to) return false;
-    this.link(from, kind, to);
-    this.link(to, DEP_TABLE[kind].inverse, from);
+    this.changes++;
+    const a = this.node(from);
+    const b = this.node(to);
+    link(a, kind, b);
+    link(b, DEP_TABLE[kind].inverse, a);
     return true;
   }
 
   get(unit: UnitName, kind: DepKind): ReadonlySet<UnitName> {
-    return this.edges.get(unit)?.get(kind) ?? EMPTY;
+    return this.edges.get(unit)?.kinds.get(kind) ?? EMPTY;
   }
 
   has(from: UnitName, kind: DepKind, to: UnitName): boolean {
     return this.get(from, kind).has(to);
+  }
+
+  /** KIND_BIT bits of the kinds `unit` has at least one edge of. */
+  kindMask(unit: UnitName): number {
+    return this.edges.get(unit)?.mask ?? 0;
+  }
+
+  /** get(unit, 'After' | 'Before') as nodes, in the same order. */
+  orderNeighbours(unit: UnitName, kind: 'After' | 'Before'): ReadonlySet<OrderNode> {
+    const node = this.edges.get(unit);
+    return node ? (kind === 'After' ? node.after : node.before) : NO_NODES;
   }
 
   /**
@@ -103,12 +147,12 @@ export class DependencyGraph {
    * and job end, and most units have no such edge: that answer is one shared empty list.
    */
   withAtom(unit: UnitName, atom: Atom): readonly UnitName[] {
-    const byKind = this.edges.get(unit);
-    if (!byKind) return NONE;
+    const node = this.edges.get(unit);
+    if (!node || (node.mask & atomBits(atom)) === 0) return NONE;
     let first: ReadonlySet<UnitName> | null = null;
     let out: Set<UnitName> | null = null;
     for (const k of kindsWithAtom(atom)) {
-      const set = byKind.get(k);
+      const set = node.kinds.get(k);
       if (!set || set.size === 0) continue;
       if (first === null) { first = set; continue; }
       out ??= new Set(first);
@@ -118,31 +162,47 @@ export class DependencyGraph {
   }
 
   hasAtom(from: UnitName, atom: Atom, to: UnitName): boolean {
-    const byKind = this.edges.get(from);
-    if (!byKind) return false;
-    return kindsWithAtom(atom).some((k) => byKind.get(k)?.has(to) ?? false);
+    const node = this.edges.get(from);
+    if (!node) return false;
+    return kindsWithAtom(atom).some((k) => node.kinds.get(k)?.has(to) ?? false);
   }
 
   /** Removes every edge that starts at `unit` (and the matching inverse edges), e.g. before a reload. */
   clearFrom(unit: UnitName): void {
-    const byKind = this.edges.get(unit);
-    if (!byKind) return;
-    for (const [kind, targets] of byKind) {
+    const node = this.edges.get(unit);
+    if (!node) return;
+    this.changes++;
+    for (const [kind, targets] of node.kinds) {
       const inverse = DEP_TABLE[kind].inverse;
-      for (const t of targets) this.edges.get(t)?.get(inverse)?.delete(unit);
+      for (const t of targets) {
+        const other = this.edges.get(t);
+        const set = other?.kinds.get(inverse);
+        if (!other || !set) continue;
+        set.delete(unit);
+        if (set.size === 0) other.mask &= ~KIND_BIT[inverse];
+        if (inverse === 'After') other.after.delete(node);
+        else if (inverse === 'Before') other.before.delete(node);
+      }
     }
     this.edges.delete(unit);
   }
 
   kindsOf(unit: UnitName): ReadonlyMap<DepKind, ReadonlySet<UnitName>> {
-    return this.edges.get(unit) ?? NO_KINDS;
+    return this.edges.get(unit)?.kinds ?? NO_KINDS;
   }
 
-  private link(from: UnitName, kind: DepKind, to: UnitName): void {
-    let byKind = this.edges.get(from);
-    if (!byKind) this.edges.set(from, (byKind = new Map()));
-    let set = byKind.get(kind);
-    if (!set) byKind.set(kind, (set = new Set()));
-    set.add(to);
+  private node(name: UnitName): Node {
+    let node = this.edges.get(name);
+    if (!node) this.edges.set(name, (node = { name, unit: undefined, kinds: new Map(), mask: 0, after: new Set(), before: new Set() }));
+    return node;
   }
+}
+
+function link(from: Node, kind: DepKind, to: Node): void {
+  let set = from.kinds.get(kind);
+  if (!set) from.kinds.set(kind, (set = new Set()));
+  set.add(to.name);
+  from.mask |= KIND_BIT[kind];
+  if (kind === 'After') from.after.add(to);
+  else if (kind === 'Before') from.before.add(to);
 }

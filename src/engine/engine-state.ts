@@ -5,7 +5,7 @@ import type { ExclusiveState } from './exclusive.ts';
 import type { Job } from './job.ts';
 import type { Ports } from './ports.ts';
 import type { ExecId, JobId, UnitName, Usec } from './types.ts';
-import type { Unit } from './unit.ts';
+import type { Stamp, Unit } from './unit.ts';
 import type { UnitFileIndex } from './unit-file/search.ts';
 import type { UnitContext } from './unit-types/index.ts';
 
@@ -28,6 +28,9 @@ export interface EngineState {
    * changes it once uninstalled); GetJob copies it out, so ending a job allocates no copy.
    */
   readonly ended: Map<JobId, Job>;
+  /** The ids in `ended` in the order they ended, from `endedHead` on: the next to forget is first. */
+  endedOrder: JobId[];
+  endedHead: number;
   /** Continuous checks of 01 §7, drained after every input. */
   readonly upholdQueue: Set<Unit>;
   readonly boundQueue: Set<Unit>;
@@ -42,9 +45,23 @@ export interface EngineState {
   /** Exclusive= groups: holders and waiting start jobs (exclusive.ts). */
   readonly exclusive: ExclusiveState;
   idleAnnounced: boolean;
+  /** The Stamp last handed out by currentStamp(). */
+  lastStamp: Stamp;
   /** When the manager started (OnStartupSec=, OnBootSec= and missed calendar elapses count from it). */
   readonly startup: { readonly realtime: Usec; readonly monotonic: Usec };
 }
 
 /** How many ended jobs stay answerable by GetJob. */
 export const ENDED_JOBS_KEPT = 1024;
+
+/**
+ * Now, on both clocks. Stamps are never changed in place, so while neither clock moved every
+ * state change shares one object instead of each unit keeping its own copy.
+ */
+export function currentStamp(s: EngineState): Stamp {
+  const realtime = s.ports.clock.realtime();
+  const monotonic = s.ports.clock.now();
+  const last = s.lastStamp;
+  if (last.realtime === realtime && last.monotonic === monotonic) return last;
+  return (s.lastStamp = { realtime, monotonic });
+}

@@ -56,15 +56,15 @@ const groupsOf = (u: Unit): readonly string[] => u.config.settings.exclusive;
 export function fileExclusive(s: EngineState, job: Job): void {
   if (job.type === 'nop') return;
   const groups = groupsOf(job.unit);
-  if (groups.length > 0 || s.exclusive.filed.has(job)) file(s, job, groups);
+  if (groups.length > 0 || (s.exclusive.filed.size > 0 && s.exclusive.filed.has(job))) file(s, job, groups);
 }
 
 /** The decision above, for a job its ordering lets run; O(groups × waiters of those groups). */
 export function exclusiveAllows(s: EngineState, job: Job): boolean {
-  if (job.type !== 'start' || s.exclusive.held.has(job.unit)) return true;
+  if (job.type !== 'start') return true;
   const groups = groupsOf(job.unit);
-  if (groups.length === 0) return true;
-  if (groups.some((g) => otherHolders(s, g, job.unit).length > 0)) {
+  if (groups.length === 0 || s.exclusive.held.has(job.unit)) return true;
+  if (isHeldByOther(s, groups, job.unit)) {
     if (!s.exclusive.logged.has(job)) {
       s.exclusive.logged.add(job);
       s.ports.events.emit({ kind: 'Log', level: 'info', unit: job.unit.id, message: `Job ${job.id} ${job.unit.id}/start waits for ${exclusiveWaitText(s, job.unit)}.` });
@@ -77,6 +77,9 @@ export function exclusiveAllows(s: EngineState, job: Job): boolean {
   addToRunQueue(s, job);
   return false;
 }
+
+const isHeldByOther = (s: EngineState, groups: readonly string[], self: Unit): boolean =>
+  groups.some((g) => otherHolders(s, g, self).length > 0);
 
 function otherHolders(s: EngineState, group: string, self: Unit): Unit[] {
   const h = s.exclusive.holders.get(group);
@@ -124,6 +127,8 @@ function unfile(s: EngineState, job: Job, groups: readonly string[]): void {
 
 /** A job left its slot: it no longer waits anywhere. Nothing waits on a waiting job, so nobody is woken. */
 export function exclusiveJobRemoved(s: EngineState, job: Job): void {
+  // Without Exclusive= anywhere both maps are empty; asking them would hash every job.
+  if (s.exclusive.filed.size === 0 && s.exclusive.logged.size === 0) return;
   s.exclusive.logged.delete(job);
   const groups = s.exclusive.filed.get(job);
   if (!groups) return;

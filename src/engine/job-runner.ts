@@ -10,6 +10,7 @@ import type { JobEndCause, JobOrigin } from './events.ts';
 import type { ActiveState, InstallableJobType, JobResult } from './types.ts';
 import { notifyTriggeredBy } from './triggers.ts';
 import type { Unit } from './unit.ts';
+import { linksOf, unitsWithAtom } from './unit-links.ts';
 import { isActiveOrReloading, isInactiveOrFailed } from './states.ts';
 import { unitReload, unitStart, unitStop, type OpResult } from './unit-ops.ts';
 import { logJobDone, startOnFailure } from './unit-notify.ts';
@@ -102,17 +103,16 @@ export function isRunnable(s: EngineState, job: Job): boolean {
  */
 function isOrderRunnable(s: EngineState, job: Job): boolean {
   if (job.ignoreOrder || job.type === 'nop') return true;
-  const deps = s.graph.kindsOf(job.unit.id);
-  const after = isStopLike(job.type) ? undefined : deps.get('After');
-  if (after) {
-    for (const other of after) {
-      const o = s.units.get(other)?.job;
+  // Indexed loops here and in wakeNeighbours: they run for every check and job end.
+  const { after, before } = linksOf(s, job.unit);
+  if (!isStopLike(job.type)) {
+    for (let i = 0; i < after.length; i++) {
+      const o = after[i]!.job;
       if (o && o.type !== 'nop' && !o.ignoreOrder) return false;
     }
   }
-  const before = deps.get('Before');
-  if (before) for (const other of before) {
-    const o = s.units.get(other)?.job;
+  for (let i = 0; i < before.length; i++) {
+    const o = before[i]!.job;
     if (o && !o.ignoreOrder && isStopLike(o.type)) return false;
   }
   return true;
@@ -123,7 +123,8 @@ export function dispatchRunQueue(s: EngineState): void {
   while (s.runQueue.length > 0) {
     const batch = s.runQueue;
     s.runQueue = [];
-    for (const job of batch) {
+    for (let i = 0; i < batch.length; i++) {
+      const job = batch[i]!;
       job.inRunQueue = false;
       if (job.installed) runJob(s, job);
     }
@@ -219,13 +220,13 @@ export function finishJob(s: EngineState, job: Job, result: JobResult, o: Finish
   if (result !== 'done' && o.recursive) {
     const atom = type === 'start' || type === 'verify-active' ? 'start-failure-propagates' : type === 'stop' ? 'stop-failure-propagates' : null;
     if (atom) {
-      for (const name of s.graph.withAtom(unit.id, atom)) {
+      for (const name of unitsWithAtom(s, unit, atom)) {
         failDependent(s, name, job, result);
       }
     }
   }
   if (result === 'done' && o.recursive && (type === 'start' || type === 'reload') && !isActiveOrReloading(unit.activeState)) {
-    for (const name of s.graph.withAtom(unit.id, 'inactive-success-fails')) failDependent(s, name, job, result);
+    for (const name of unitsWithAtom(s, unit, 'inactive-success-fails')) failDependent(s, name, job, result);
   }
   if (result === 'timeout' || result === 'dependency') startOnFailure(s, unit);
   notifyTriggeredBy(s, unit);
@@ -241,19 +242,14 @@ function failDependent(s: EngineState, name: string, cause: Job, result: JobResu
   } });
 }
 
-const ORDER_KINDS = ['After', 'Before'] as const;
-
 function wakeNeighbours(s: EngineState, unit: Unit): void {
-  const deps = s.graph.kindsOf(unit.id);
-  for (const kind of ORDER_KINDS) {
-    const names = deps.get(kind);
-    if (names) for (const name of names) {
-      const j = s.units.get(name)?.job;
-      if (j) addToRunQueue(s, j);
-    }
-  }
+  const { after, before } = linksOf(s, unit);
+  for (let i = 0; i < after.length; i++) wake(s, after[i]!);
+  for (let i = 0; i < before.length; i++) wake(s, before[i]!);
   submitChecks(s, unit);
 }
+
+const wake = (s: EngineState, u: Unit): void => { if (u.job) addToRunQueue(s, u.job); };
 
 function uninstallJob(s: EngineState, job: Job, result: JobResult, cause: JobEndCause): void {
   const unit = job.unit;
@@ -265,9 +261,20 @@ function uninstallJob(s: EngineState, job: Job, result: JobResult, cause: JobEnd
   s.jobs.delete(job.id);
   exclusiveJobRemoved(s, job);
   if (Number.isFinite(job.deadline)) s.ports.timers.cancel(jobTimerId(job.id));
-  s.ended.set(job.id, job);
-  if (s.ended.size > ENDED_JOBS_KEPT) s.ended.delete(s.ended.keys().next().value!);
+  rememberEndedJob(s, job);
   s.ports.events.emit({ kind: 'JobRemoved', job: jobInfo(job), result, cause });
+}
+
+/** Keeps the last ENDED_JOBS_KEPT ended jobs answerable, forgetting the oldest first. */
+function rememberEndedJob(s: EngineState, job: Job): void {
+  s.ended.set(job.id, job);
+  s.endedOrder.push(job.id);
+  if (s.ended.size <= ENDED_JOBS_KEPT) return;
+  s.ended.delete(s.endedOrder[s.endedHead++]!);
+  if (s.endedHead >= ENDED_JOBS_KEPT) {
+    s.endedOrder.splice(0, s.endedHead);
+    s.endedHead = 0;
+  }
 }
 
 /**
@@ -277,36 +284,39 @@ function uninstallJob(s: EngineState, job: Job, result: JobResult, cause: JobEnd
 export function processJobOnStateChange(s: EngineState, job: Job, ns: ActiveState, reloadFailed: boolean): boolean {
   if (job.state === 'waiting') addToRunQueue(s, job);
   const running = job.state === 'running';
-  const done = (result: JobResult, text: string): void =>
-    finishJob(s, job, result, { recursive: true, cause: { kind: result === 'done' ? 'completed' : 'unit-failed', text, unit: job.unit.id } });
   switch (job.type) {
     case 'start':
     case 'verify-active':
-      if (isActiveOrReloading(ns)) { done('done', `${job.unit.id} is ${ns}`); return false; }
+      if (isActiveOrReloading(ns)) { finish(s, job, 'done', `${job.unit.id} is ${ns}`); return false; }
       if (running && ns !== 'activating') {
-        if (isInactiveOrFailed(ns)) done(ns === 'failed' ? 'failed' : 'done', failedText(job.unit, ns));
+        if (isInactiveOrFailed(ns)) finish(s, job, ns === 'failed' ? 'failed' : 'done', failedText(job.unit, ns));
         return true;
       }
       return false;
     case 'reload':
       if (!running) return false;
-      if (ns === 'active') { done(reloadFailed ? 'failed' : 'done', reloadFailed ? `reloading ${job.unit.id} failed` : 'reloaded'); return false; }
+      if (ns === 'active') { finish(s, job, reloadFailed ? 'failed' : 'done', reloadFailed ? `reloading ${job.unit.id} failed` : 'reloaded'); return false; }
       if (ns !== 'activating' && ns !== 'reloading') {
-        if (isInactiveOrFailed(ns)) done(ns === 'failed' ? 'failed' : 'done', failedText(job.unit, ns));
+        if (isInactiveOrFailed(ns)) finish(s, job, ns === 'failed' ? 'failed' : 'done', failedText(job.unit, ns));
         return true;
       }
       return false;
     case 'stop':
     case 'restart':
-      if (isInactiveOrFailed(ns)) { done('done', `${job.unit.id} is ${ns}`); return false; }
+      if (isInactiveOrFailed(ns)) { finish(s, job, 'done', `${job.unit.id} is ${ns}`); return false; }
       if (running && ns !== 'deactivating') {
-        done('failed', `${job.unit.id} became ${ns} while stopping`);
+        finish(s, job, 'failed', `${job.unit.id} became ${ns} while stopping`);
         return true;
       }
       return false;
     case 'nop':
       return false;
   }
+}
+
+/** The job ends because of the unit's new state. */
+function finish(s: EngineState, job: Job, result: JobResult, text: string): void {
+  finishJob(s, job, result, { recursive: true, cause: { kind: result === 'done' ? 'completed' : 'unit-failed', text, unit: job.unit.id } });
 }
 
 function failedText(unit: Unit, ns: ActiveState): string {

@@ -58,10 +58,10 @@ export class Manager implements ManagerApi {
     this.s = {
       ports, unitPath: options.unitPath, index: new UnitFileIndex(options.unitPath, ports.fs),
       units: new Map(), graph: new DependencyGraph(), jobs: new Map(), nextJobId: 1, execs: new Map(), nextExecId: 1,
-      runQueue: [], ended: new Map(), upholdQueue: new Set(), boundQueue: new Set(), unneededQueue: new Set(), checkLimits: new Map(),
+      runQueue: [], ended: new Map(), endedOrder: [], endedHead: 0, upholdQueue: new Set(), boundQueue: new Set(), unneededQueue: new Set(), checkLimits: new Map(),
       collectQueue: new Set(),
       context: null, shuttingDown: false, idleAnnounced: false, exclusive: newExclusiveState(),
-      startup: { realtime: ports.clock.realtime(), monotonic: ports.clock.now() },
+      startup: { realtime: ports.clock.realtime(), monotonic: ports.clock.now() }, lastStamp: { realtime: -1, monotonic: -1 },
     };
   }
 

@@ -8,6 +8,7 @@ import type { Usec } from './types.ts';
 import type { Unit } from './unit.ts';
 import { unitContext } from './unit-context.ts';
 import type { TriggeredUnit, TriggerSupport } from './unit-types/index.ts';
+import { hasKind } from './unit-links.ts';
 
 const triggeredView = (u: Unit): TriggeredUnit => ({
   id: u.id, isLoaded: u.isLoaded, activeState: u.activeState,
@@ -47,8 +48,8 @@ export function triggerSupport(s: EngineState): TriggerSupport {
 
 /** unit_trigger_notify: every unit that triggers `u` looks at it again. */
 export function notifyTriggeredBy(s: EngineState, u: Unit): void {
+  if (!hasKind(s, u, 'TriggeredBy')) return;
   const by = s.graph.get(u.id, 'TriggeredBy');
-  if (by.size === 0) return;
   const view = triggeredView(u);
   for (const name of by) {
     const t = s.units.get(name);

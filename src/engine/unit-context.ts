@@ -4,19 +4,24 @@ import type { EngineState } from './engine-state.ts';
 import type { UnitContext } from './unit-types/index.ts';
 import { buildExec } from './unit-file/exec-env.ts';
 import { execDirectories, execDirectoryEnv, runtimeDirectoriesToRemove } from './unit-file/exec-dirs.ts';
-import type { Unit } from './unit.ts';
+import { Unit } from './unit.ts';
+import { hasKind } from './unit-links.ts';
 import { unitNotify } from './unit-notify.ts';
 import { enqueueInternal, enqueueJob } from './enqueue.ts';
 import { triggerSupport } from './triggers.ts';
 import { resolveUnit } from './loader.ts';
 import { requestCollect } from './collect.ts';
 import type { PassedFds } from './unit-types/index.ts';
+import type { OwnPidVariable, SpawnRequest } from './ports.ts';
+
+const NO_PID_ENV: readonly OwnPidVariable[] = Object.freeze([]);
 
 /**
  * The fds of every active trigger unit (its sockets) for a main process, in Listen…= order per
  * socket; the order between sockets follows the graph (systemd: hash order, 05 §A.6).
  */
 function passedFds(s: EngineState, unit: Unit): PassedFds {
+  if (!hasKind(s, unit, 'TriggeredBy')) return NO_FDS;
   const fds: number[] = [];
   const names: string[] = [];
   const env: Record<string, string> = {};
@@ -31,8 +36,24 @@ function passedFds(s: EngineState, unit: Unit): PassedFds {
   return { fds, names, env };
 }
 
+const NO_FDS: PassedFds = Object.freeze({ fds: Object.freeze([]), names: Object.freeze([]) });
+
 /** LISTEN_FDS and LISTEN_FDNAMES; LISTEN_PID is the child's own pid, set by the process driver (ownPidEnv). */
 const listenEnv = (p: PassedFds): Record<string, string> => ({ ...p.env, LISTEN_FDS: String(p.fds.length), LISTEN_FDNAMES: p.names.join(':') });
+
+/**
+ * LISTEN_PID and the unit type's pid variables, less those the unit sets itself: exec_child's merge
+ * order is the manager's environment, systemd's own variables, then PassEnvironment=, Environment=,
+ * EnvironmentFile=, and a value the unit sets itself wins over the pid.
+ */
+function ownPidVariables(listening: boolean, wanted: readonly OwnPidVariable[] | undefined, env: Readonly<Record<string, string>>, hostEnv: Readonly<Record<string, string>>): readonly OwnPidVariable[] {
+  if (!listening && !wanted) return NO_PID_ENV;
+  const out: OwnPidVariable[] = [];
+  for (const n of [...(listening ? ['LISTEN_PID' as const] : []), ...(wanted ?? [])]) {
+    if (env[n] === undefined || env[n] === hostEnv[n]) out.push(n);
+  }
+  return out;
+}
 
 const unitTimerId = (unit: string, key: string): string => `unit:${key}:${unit}`;
 
@@ -49,17 +70,16 @@ export function parseUnitTimerId(id: string): { unit: string; key: string } | nu
  * OnFailure=/OnSuccess= and it is a service: its result, exit code and status, invocation and name.
  * Whoever started this unit does not matter; two such units (even an idle one) mean none is set.
  */
-function monitorEnv(s: EngineState, unit: Unit): Record<string, string> {
+function addMonitorEnv(s: EngineState, unit: Unit, env: Record<string, string>): void {
+  if (!hasKind(s, unit, 'OnFailureOf') && !hasKind(s, unit, 'OnSuccessOf')) return;
   const triggers = new Set([...s.graph.get(unit.id, 'OnFailureOf'), ...s.graph.get(unit.id, 'OnSuccessOf')]);
-  if (triggers.size !== 1) return {};
+  if (triggers.size !== 1) return;
   const trigger = s.units.get([...triggers][0]!);
   const own = trigger?.ops.monitorEnv?.(trigger.runtime);
-  if (!trigger || !own) return {};
-  const env: Record<string, string> = {};
+  if (!trigger || !own) return;
   for (const [k, v] of Object.entries(own)) env[`MONITOR_${k}`] = v;
   if (trigger.invocationId) env.MONITOR_INVOCATION_ID = trigger.invocationId;
   env.MONITOR_UNIT = trigger.id;
-  return env;
 }
 
 export function unitContext(s: EngineState): UnitContext {
@@ -68,7 +88,8 @@ export function unitContext(s: EngineState): UnitContext {
 
 function makeContext(s: EngineState): UnitContext {
   const { ports } = s;
-  const unitOf = (view: { id: string }): Unit => s.units.get(view.id)!;
+  // Unit types are handed the Unit itself as their view; other views are looked up by name.
+  const unitOf = (view: { id: string }): Unit => (view instanceof Unit ? view : s.units.get(view.id)!);
   return {
     now: () => ports.clock.now(),
     realtime: () => ports.clock.realtime(),
@@ -76,27 +97,28 @@ function makeContext(s: EngineState): UnitContext {
     spawn(view, command, options) {
       const unit = unitOf(view);
       const exec = unit.config.service?.exec ?? unit.config.socket?.exec;
-      const passed = options.role === 'main' ? passedFds(s, unit) : { fds: [], names: [] };
+      const passed = options.role === 'main' ? passedFds(s, unit) : NO_FDS;
       // StandardInput/Output/Error=socket: the one connection becomes stdio, not LISTEN_FDS (exec_spawn).
-      const socketStdio = exec !== undefined && [exec.standardInput, exec.standardOutput, exec.standardError].includes('socket');
+      const socketStdio = exec !== undefined && (exec.standardInput === 'socket' || exec.standardOutput === 'socket' || exec.standardError === 'socket');
       if (socketStdio && passed.fds.length !== 1) return { kind: 'failed', message: passed.fds.length === 0 ? 'Got no socket.' : 'Got more than one socket.' };
       const listening = passed.fds.length > 0 && !socketStdio;
-      const env = listening ? { ...listenEnv(passed), ...options.env } : options.env;
-      const monitor = options.monitor ? monitorEnv(s, unit) : {};
-      const dirEnv = exec ? execDirectoryEnv(exec, ports.host) : {};
-      const built = buildExec(unit.config, command, { ...env, ...monitor, INVOCATION_ID: unit.invocationId, ...dirEnv }, ports.host, ports.fs);
+      // In this order, a later part overriding an earlier one: listening fds, the unit type's
+      // variables, MONITOR_*, INVOCATION_ID, the exec directories.
+      const extra = listening ? listenEnv(passed) : {};
+      Object.assign(extra, options.env);
+      if (options.monitor) addMonitorEnv(s, unit, extra);
+      extra.INVOCATION_ID = unit.invocationId;
+      if (exec) Object.assign(extra, execDirectoryEnv(exec, ports.host));
+      const built = buildExec(unit.config, command, extra, ports.host, ports.fs);
       if (!built.ok) return { kind: 'failed', message: built.message };
       if (command.ignoreFailure && built.path.startsWith('/') && ports.fs.stat(built.path) === null) {
         ports.events.emit({ kind: 'Log', level: 'info', unit: unit.id, message: `Executable ${built.path} missing, skipping: ${command.line}` });
         return { kind: 'skipped' };
       }
-      // exec_child's merge order: the manager's environment, then systemd's own variables, then
-      // PassEnvironment=, Environment=, EnvironmentFile=. A value the unit sets itself wins over the pid.
-      const fromUnit = (n: string): boolean => built.env[n] !== undefined && built.env[n] !== ports.host.environment[n];
-      const ownPidEnv = [...(listening ? ['LISTEN_PID' as const] : []), ...(options.ownPidEnv ?? [])].filter((n) => !fromUnit(n));
+      const ownPidEnv = ownPidVariables(listening, options.ownPidEnv, built.env, ports.host.environment);
       const execId = s.nextExecId++;
       s.execs.set(execId, unit);
-      const pid = ports.processes.spawn({
+      const request: SpawnRequest = {
         execId, unit: unit.id, role: options.role, path: built.path, argv: built.argv, env: built.env,
         cwd: built.cwd, cwdOptional: built.cwdOptional,
         user: command.fullPrivileges ? null : exec?.user ?? null,
@@ -104,10 +126,10 @@ function makeContext(s: EngineState): UnitContext {
         supplementaryGroups: command.fullPrivileges ? [] : exec?.supplementaryGroups ?? [],
         umask: exec?.umask ?? null, nice: exec?.nice ?? null, limits: exec?.limits ?? {},
         stdin: exec?.standardInput ?? 'null', stdout: exec?.standardOutput ?? 'journal', stderr: exec?.standardError ?? 'inherit',
-        syslogIdentifier: exec?.syslogIdentifier ?? unit.id.replace(/\.[^.]+$/, ''),
+        syslogIdentifier: exec?.syslogIdentifier ?? unit.prefix,
         notify: options.notify, fds: passed.fds, directories: exec ? execDirectories(exec, ports.host) : [],
-        ...(ownPidEnv.length > 0 ? { ownPidEnv } : {}),
-      });
+      };
+      const pid = ports.processes.spawn(ownPidEnv.length > 0 ? { ...request, ownPidEnv } : request);
       return { kind: 'spawned', execId, pid: pid ?? 0 };
     },
     signal: (view, execIds, signal, o) => ports.processes.signal({ unit: view.id, signal, execIds, wholeUnit: o.wholeUnit }),

@@ -1,6 +1,6 @@
 // What happens when a unit changes state (01 §6.3): timestamps, the job's reaction, retroactive
 // starts and stops for unexpected changes, OnFailure=/OnSuccess=, and the continuous checks.
-import type { EngineState } from './engine-state.ts';
+import { currentStamp, type EngineState } from './engine-state.ts';
 import { processJobOnStateChange } from './job-runner.ts';
 import type { Job } from './job.ts';
 import { isActiveOrActivating, isActiveOrReloading, isInactiveOrDeactivating, isInactiveOrFailed } from './states.ts';
@@ -12,6 +12,7 @@ import { submitBound, submitUnneeded, submitUphold } from './checks.ts';
 import { notifyTriggeredBy } from './triggers.ts';
 import { unitStateActions } from './emergency-action.ts';
 import { exclusiveStateChanged } from './exclusive.ts';
+import { unitsOfKind, unitsWithAtom } from './unit-links.ts';
 
 export function unitNotify(s: EngineState, u: Unit, flags: StateChangeFlags): void {
   const os = u.lastActive;
@@ -29,12 +30,12 @@ export function unitNotify(s: EngineState, u: Unit, flags: StateChangeFlags): vo
   if (os !== ns) s.ports.events.emit({ kind: 'UnitStateChanged', unit: u.id, oldState: os, activeState: ns, subState: u.subState });
   unitStateActions(s, u, os, ns);
   if (isInactiveOrFailed(ns)) {
-    for (const b of s.graph.withAtom(u.id, 'unneeded-check-target')) submitUnneeded(s, s.units.get(b));
-    for (const b of s.graph.withAtom(u.id, 'bound-check-target')) submitBound(s, s.units.get(b));
+    for (const b of unitsWithAtom(s, u, 'unneeded-check-target')) submitUnneeded(s, s.units.get(b));
+    for (const b of unitsWithAtom(s, u, 'bound-check-target')) submitBound(s, s.units.get(b));
     submitUphold(s, u);
   }
   if (isActiveOrReloading(ns)) {
-    for (const b of s.graph.withAtom(u.id, 'uphold-check-target')) submitUphold(s, s.units.get(b));
+    for (const b of unitsWithAtom(s, u, 'uphold-check-target')) submitUphold(s, s.units.get(b));
     submitUnneeded(s, u);
     submitBound(s, u);
   }
@@ -42,7 +43,7 @@ export function unitNotify(s: EngineState, u: Unit, flags: StateChangeFlags): vo
 }
 
 function stampTransition(s: EngineState, u: Unit, os: ActiveState, ns: ActiveState): void {
-  const now = { realtime: s.ports.clock.realtime(), monotonic: s.ports.clock.now() };
+  const now = currentStamp(s);
   u.stateChange = now;
   if (isInactiveOrFailed(os) && !isInactiveOrFailed(ns)) {
     u.inactiveExit = now;
@@ -56,19 +57,19 @@ function stampTransition(s: EngineState, u: Unit, os: ActiveState, ns: ActiveSta
 
 function retroStart(s: EngineState, u: Unit): void {
   const origin = (dependency: string) => ({ kind: 'dependency' as const, unit: u.id, dependency, job: null, jobType: 'start' });
-  for (const b of s.graph.withAtom(u.id, 'retro-start-replace')) {
+  for (const b of unitsWithAtom(s, u, 'retro-start-replace')) {
     const other = s.units.get(b);
     if (other && !s.graph.has(u.id, 'After', b) && !isActiveOrActivating(other.activeState)) {
       enqueueInternal(s, 'start', other, 'replace', origin('Requires=/BindsTo=/Upholds='));
     }
   }
-  for (const b of s.graph.withAtom(u.id, 'retro-start-fail')) {
+  for (const b of unitsWithAtom(s, u, 'retro-start-fail')) {
     const other = s.units.get(b);
     if (other && !s.graph.has(u.id, 'After', b) && !isActiveOrActivating(other.activeState)) {
       enqueueInternal(s, 'start', other, 'fail', origin('Wants='));
     }
   }
-  for (const b of s.graph.withAtom(u.id, 'retro-stop-on-start')) {
+  for (const b of unitsWithAtom(s, u, 'retro-stop-on-start')) {
     const other = s.units.get(b);
     if (other && !isInactiveOrDeactivating(other.activeState)) {
       enqueueInternal(s, 'stop', other, 'replace', { kind: 'dependency', unit: u.id, dependency: 'Conflicts=', job: null, jobType: 'start' });
@@ -77,7 +78,7 @@ function retroStart(s: EngineState, u: Unit): void {
 }
 
 function retroStop(s: EngineState, u: Unit): void {
-  for (const b of s.graph.withAtom(u.id, 'retro-stop-on-stop')) {
+  for (const b of unitsWithAtom(s, u, 'retro-stop-on-stop')) {
     const other = s.units.get(b);
     if (other && !isInactiveOrDeactivating(other.activeState)) {
       enqueueInternal(s, 'stop', other, 'replace', { kind: 'dependency', unit: u.id, dependency: 'BindsTo=/PropagatesStopTo=', job: null, jobType: 'stop' });
@@ -93,7 +94,7 @@ const TRIGGERED = {
 
 function startTriggered(s: EngineState, u: Unit, kind: keyof typeof TRIGGERED): void {
   const mode = TRIGGERED[kind](u);
-  for (const b of s.graph.get(u.id, kind)) {
+  for (const b of unitsOfKind(s, u, kind)) {
     const other = s.units.get(b);
     if (!other) continue;
     const r = enqueueInternal(s, 'start', other, mode, { kind: 'dependency', unit: u.id, dependency: `${kind}=`, job: null, jobType: 'start' });

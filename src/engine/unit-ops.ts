@@ -1,11 +1,13 @@
 // The generic halves of start, stop and reload (01 §6.1–6.2): load state, conditions and
 // asserts, BindsTo=+After= partners and the start rate limit, before the unit type acts.
-import { evaluateConditions } from './conditions.ts';
-import type { EngineState } from './engine-state.ts';
+import { evaluateConditions, type ConditionOutcome } from './conditions.ts';
+import type { ConditionSpec } from './unit-file/config.ts';
+import { currentStamp, type EngineState } from './engine-state.ts';
 import { emergencyAction } from './emergency-action.ts';
 import { isActiveOrReloading, isInactiveOrFailed } from './states.ts';
 import type { Unit } from './unit.ts';
 import { unitContext } from './unit-context.ts';
+import { unitsWithAtom } from './unit-links.ts';
 
 /** What a unit operation tells the job that asked for it (02 §7.3). */
 export type OpResult = 'started' | 'again' | 'already' | 'condition' | 'assert' | 'bad' | 'not-active' | 'unsupported' | 'deps' | 'once' | 'error';
@@ -16,15 +18,15 @@ export function unitStart(s: EngineState, u: Unit): OpResult {
   if (state === 'maintenance') return 'again';
   if (!u.isLoaded) return 'error';
   if (state !== 'activating') {
-    const now = stamp(s);
-    const cond = evaluateConditions(u.config.settings.conditions, s.ports.fs, s.ports.host);
+    const now = currentStamp(s);
+    const cond = evaluate(s, u.config.settings.conditions);
     u.conditionResult = cond.result;
     u.conditionStamp = now;
     if (!cond.result) {
       log(s, u, 'info', `${u.id} was skipped because ${cond.failed ? `of an unmet condition check (Condition${cond.failed.kind}=${cond.failed.trigger ? '|' : ''}${cond.failed.negate ? '!' : ''}${cond.failed.value})` : 'no trigger condition checks were met'}.`);
       return 'condition';
     }
-    const asserts = evaluateConditions(u.config.settings.asserts, s.ports.fs, s.ports.host);
+    const asserts = evaluate(s, u.config.settings.asserts);
     u.assertResult = asserts.result;
     u.assertStamp = now;
     if (!asserts.result) {
@@ -32,7 +34,7 @@ export function unitStart(s: EngineState, u: Unit): OpResult {
       return 'assert';
     }
   }
-  for (const b of s.graph.withAtom(u.id, 'bound-to')) {
+  for (const b of unitsWithAtom(s, u, 'bound-to')) {
     if (!s.graph.has(u.id, 'After', b)) continue;
     const partner = s.units.get(b);
     if (partner && !isActiveOrReloading(partner.activeState)) {
@@ -56,6 +58,12 @@ export function unitStart(s: EngineState, u: Unit): OpResult {
   }
   return u.ops.start(unitContext(s), u, u.runtime);
 }
+
+// Most units have no Condition*=/Assert*=: the shared answer of an empty list.
+const NO_CHECKS: ConditionOutcome = Object.freeze({ result: true, failed: null, errors: Object.freeze([]) });
+
+const evaluate = (s: EngineState, specs: readonly ConditionSpec[]): ConditionOutcome =>
+  specs.length === 0 ? NO_CHECKS : evaluateConditions(specs, s.ports.fs, s.ports.host);
 
 export function unitStop(s: EngineState, u: Unit): OpResult {
   if (isInactiveOrFailed(u.activeState)) return 'already';
@@ -95,10 +103,6 @@ export function resetStartLimit(u: Unit): void {
   u.limitCount = 0;
   u.limitBegin = 0;
   u.startLimitHit = false;
-}
-
-function stamp(s: EngineState): { realtime: number; monotonic: number } {
-  return { realtime: s.ports.clock.realtime(), monotonic: s.ports.clock.now() };
 }
 
 function log(s: EngineState, u: Unit, level: 'info' | 'warning', message: string): void {

@@ -4,13 +4,17 @@ import type { LoadedUnit } from './unit-file/config.ts';
 import type { UnitTypeOps, UnitView } from './unit-types/index.ts';
 import type { ActiveState, UnitName, UnitType, Usec } from './types.ts';
 import type { Job } from './job.ts';
+import type { UnitLinks } from './unit-links.ts';
 
-export interface Stamp { realtime: Usec; monotonic: Usec }
+export interface Stamp { readonly realtime: Usec; readonly monotonic: Usec }
+
 const ZERO: Stamp = { realtime: 0, monotonic: 0 };
 
 export class Unit implements UnitView {
   readonly id: UnitName;
   readonly names = new Set<UnitName>();
+  /** The id without its type suffix ("web" for web.service): the default SyslogIdentifier=. */
+  readonly prefix: string;
   config: LoadedUnit;
   ops: UnitTypeOps<unknown>;
   runtime: unknown;
@@ -34,9 +38,12 @@ export class Unit implements UnitView {
   limitBegin: Usec = 0;
   limitCount = 0;
   startLimitHit = false;
+  /** The unit's view of the dependency graph (unit-links.ts); null until first asked. */
+  links: UnitLinks | null = null;
 
   constructor(config: LoadedUnit, ops: UnitTypeOps<unknown>) {
     this.id = config.id;
+    this.prefix = withoutSuffix(config.id);
     this.config = config;
     this.ops = ops;
     this.runtime = ops.init(this);
@@ -49,4 +56,9 @@ export class Unit implements UnitView {
   get subState(): string { return this.ops.subState(this.runtime); }
   get isLoaded(): boolean { return this.config.loadState === 'loaded'; }
   get description(): string { return this.config.settings.description || this.id; }
+}
+
+function withoutSuffix(id: string): string {
+  const dot = id.lastIndexOf('.');
+  return dot >= 0 && dot < id.length - 1 ? id.slice(0, dot) : id;
 }

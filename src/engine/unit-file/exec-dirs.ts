@@ -24,9 +24,18 @@ function baseOf(type: ExecDirectoryType, host: HostInfo): string {
   return env['XDG_CONFIG_HOME'] ?? `${host.home}/.config`;
 }
 
+const NO_ENV: Readonly<Record<string, string>> = Object.freeze({});
+
+/** Most units have none: then spawns skip the per-type work. */
+function hasExecDirectories(exec: ExecContext): boolean {
+  for (const type of EXEC_DIRECTORY_TYPES) if (exec.execDirectories[type].names.length > 0) return true;
+  return false;
+}
+
 /** Every directory of the unit, in systemd's type order. */
 export function execDirectories(exec: ExecContext, host: HostInfo): ExecDirectory[] {
   const out: ExecDirectory[] = [];
+  if (!hasExecDirectories(exec)) return out;
   for (const type of EXEC_DIRECTORY_TYPES) {
     const { names, mode } = exec.execDirectories[type];
     const base = baseOf(type, host);
@@ -36,7 +45,8 @@ export function execDirectories(exec: ExecContext, host: HostInfo): ExecDirector
 }
 
 /** $RUNTIME_DIRECTORY and friends: the absolute paths of each type, colon-separated. */
-export function execDirectoryEnv(exec: ExecContext, host: HostInfo): Record<string, string> {
+export function execDirectoryEnv(exec: ExecContext, host: HostInfo): Readonly<Record<string, string>> {
+  if (!hasExecDirectories(exec)) return NO_ENV;
   const env: Record<string, string> = {};
   for (const type of EXEC_DIRECTORY_TYPES) {
     const { names } = exec.execDirectories[type];

@@ -3,6 +3,7 @@
 // the 03 §3.4 item 2 environment, and sending signals per KillMode=. No transition decisions.
 import type { ServiceConfig } from '../unit-file/config.ts';
 import type { Usec } from '../types.ts';
+import type { OwnPidVariable } from '../ports.ts';
 import type { SpawnOutcome, StateChangeFlags, UnitContext, UnitView } from './index.ts';
 import { SIG, exitEnv } from './service-exit.ts';
 import { execKey, type ExecList, type ServiceRuntime } from './service-runtime.ts';
@@ -83,11 +84,17 @@ export function setState(c: Svc, state: ServiceState, o: SetStateOptions = {}): 
     r.waitingForPidFile = false;
     c.ctx.cancelTimer(c.unit, PIDFILE_TIMER);
   }
-  const flags: { reloadFailed?: boolean; willAutoRestart?: boolean } = {};
-  if (old === 'reload' && state !== 'reload' && r.reloadResult !== 'success') flags.reloadFailed = true;
-  if (o.willAutoRestart) flags.willAutoRestart = true;
-  c.ctx.stateChanged(c.unit, flags satisfies StateChangeFlags);
+  const reloadFailed = old === 'reload' && state !== 'reload' && r.reloadResult !== 'success';
+  c.ctx.stateChanged(c.unit, stateFlags(reloadFailed, o.willAutoRestart ?? false));
 }
+
+// The four flag sets a state change can carry, shared instead of built per change.
+const NO_FLAGS: StateChangeFlags = Object.freeze({});
+const RELOAD_FAILED: StateChangeFlags = Object.freeze({ reloadFailed: true });
+const WILL_RESTART: StateChangeFlags = Object.freeze({ willAutoRestart: true });
+const BOTH_FLAGS: StateChangeFlags = Object.freeze({ reloadFailed: true, willAutoRestart: true });
+const stateFlags = (reloadFailed: boolean, willAutoRestart: boolean): StateChangeFlags =>
+  reloadFailed ? (willAutoRestart ? BOTH_FLAGS : RELOAD_FAILED) : willAutoRestart ? WILL_RESTART : NO_FLAGS;
 
 const STOP_LISTS: readonly ExecList[] = ['execStop', 'execStopPost'];
 // The commands systemd spawns with EXEC_SETENV_MONITOR_RESULT (service.c; 252 leaves out ExecStartPost=).
@@ -110,15 +117,15 @@ function extraEnv(c: Svc, list: ExecList, role: 'main' | 'control'): Record<stri
 /** exec_spawn with EXEC_SET_WATCHDOG (the main process only) and a watchdog: WATCHDOG_USEC and WATCHDOG_PID. */
 const hasWatchdogEnv = (c: Svc, role: 'main' | 'control'): boolean => role === 'main' && watchdogIntervalUsec(c) > 0;
 
+const WATCHDOG_PID: readonly OwnPidVariable[] = Object.freeze(['WATCHDOG_PID']);
+
 /** Spawns command `index` of `list`; on success records it as the main or control process. */
 export function spawnCommand(c: Svc, list: ExecList, index: number, role: 'main' | 'control'): SpawnOutcome {
   const command = c.cfg[list][index];
   if (!command) return { kind: 'skipped' };
   const notify = role === 'main' ? c.cfg.notifyAccess !== 'none' : c.cfg.notifyAccess === 'exec' || c.cfg.notifyAccess === 'all';
-  const out = c.ctx.spawn(c.unit, command, {
-    role, env: extraEnv(c, list, role), notify, monitor: START_LISTS.includes(list),
-    ...(hasWatchdogEnv(c, role) ? { ownPidEnv: ['WATCHDOG_PID' as const] } : {}),
-  });
+  const options = { role, env: extraEnv(c, list, role), notify, monitor: START_LISTS.includes(list) };
+  const out = c.ctx.spawn(c.unit, command, hasWatchdogEnv(c, role) ? { ...options, ownPidEnv: WATCHDOG_PID } : options);
   if (out.kind !== 'spawned') return out;
   // The pid is known right after fork, as in systemd: ExecStartPost= of a simple service sees MAINPID.
   const rec = { pid: out.pid, startRealtime: c.ctx.realtime(), startMonotonic: c.ctx.now(), exitRealtime: 0, exitMonotonic: 0, code: null, status: 0 };

@@ -32,16 +32,19 @@ export function failSpawn(c: Svc, phase: ServiceState, message: string): void {
   SPAWN_FAILED[phase]?.(c);
 }
 
-/** Runs a control list for `phase`: enter the phase, or go on at once when nothing ran. */
-function enterControlPhase(c: Svc, phase: ServiceState, list: ExecList, next: () => void): void {
+/**
+ * Runs a control list for `phase`: enter the phase, or go on at once when nothing ran. `next`
+ * takes the Svc instead of closing over it: every start passes through three such phases.
+ */
+function enterControlPhase(c: Svc, phase: ServiceState, list: ExecList, next: (c: Svc) => void): void {
   const out = runControlList(c, list, 0);
   if (out.kind === 'spawned') setState(c, phase);
-  else if (out.kind === 'done') next();
+  else if (out.kind === 'done') next(c);
   else failSpawn(c, phase, out.message);
 }
 
-export const enterCondition = (c: Svc): void => enterControlPhase(c, 'condition', 'execCondition', () => enterStartPre(c));
-export const enterStartPre = (c: Svc): void => enterControlPhase(c, 'start-pre', 'execStartPre', () => enterStart(c));
+export const enterCondition = (c: Svc): void => enterControlPhase(c, 'condition', 'execCondition', enterStartPre);
+export const enterStartPre = (c: Svc): void => enterControlPhase(c, 'start-pre', 'execStartPre', enterStart);
 
 /** ExecStart=: forking runs it as the control process; simple/idle are started at once (03 §6.3). */
 export function enterStart(c: Svc): void {
@@ -100,9 +103,11 @@ export function mainGoneBeforeReady(c: Svc): void {
   } else if (c.r.state !== 'start') setState(c, 'start');
 }
 
+const runningAfterStartPost = (c: Svc): void => enterRunning(c, 'success');
+
 export function enterStartPost(c: Svc): void {
   armWatchdog(c);
-  enterControlPhase(c, 'start-post', 'execStartPost', () => enterRunning(c, 'success'));
+  enterControlPhase(c, 'start-post', 'execStartPost', runningAfterStartPost);
 }
 
 /** Main PID known and alive, or unknown while processes remain (03 §6.2). */
@@ -139,12 +144,12 @@ export function enterStopByNotify(c: Svc): void {
 
 export function enterStop(c: Svc, f: ServiceResult): void {
   recordResult(c.r, f);
-  enterControlPhase(c, 'stop', 'execStop', () => enterSignal(c, 'stop-sigterm', 'success'));
+  enterControlPhase(c, 'stop', 'execStop', (x) => enterSignal(x, 'stop-sigterm', 'success'));
 }
 
 export function enterStopPost(c: Svc, f: ServiceResult): void {
   recordResult(c.r, f);
-  enterControlPhase(c, 'stop-post', 'execStopPost', () => enterSignal(c, 'final-sigterm', 'success'));
+  enterControlPhase(c, 'stop-post', 'execStopPost', (x) => enterSignal(x, 'final-sigterm', 'success'));
 }
 
 /** Which signal a signal state sends (03 §6.1 step 2). */

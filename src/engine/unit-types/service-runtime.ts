@@ -81,7 +81,11 @@ export function recordResult(r: ServiceRuntime, f: ServiceResult): void {
   if (r.result === 'success' && f !== 'success') r.result = f;
 }
 
-export const execKey = (list: ExecList, index: number): string => `${list}:${index}`;
+// The keys of the first commands of each list, made once: a spawn then hashes no new string.
+const KEYS_MADE = 16;
+const EXEC_KEYS = new Map<ExecList, readonly string[]>(EXEC_LISTS.map((l) => [l, Array.from({ length: KEYS_MADE }, (_, i) => `${l}:${i}`)]));
+
+export const execKey = (list: ExecList, index: number): string => EXEC_KEYS.get(list)![index] ?? `${list}:${index}`;
 
 /** The §6.3 first row: everything a new start resets. */
 export function resetForStart(r: ServiceRuntime, idle: boolean): void {
@@ -95,7 +99,7 @@ export function resetForStart(r: ServiceRuntime, idle: boolean): void {
   r.controlPid = 0;
   r.lastMainIndex = -1;
   r.mainExec = emptyExecRecord();
-  r.execs = new Map();
+  if (r.execs.size > 0) r.execs = new Map(); // a fresh table; an empty one is as good as new
   r.statusText = '';
   r.statusErrno = 0;
   r.notifyState = 'unknown';

@@ -1,0 +1,87 @@
+// The dependency graph's per-unit summaries (kind mask, ordering neighbours as nodes) and the
+// run phase's view built from them (unit-links.ts): they must agree with the graph's name
+// queries after any change, including removals and a graph replaced by daemon-reload.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEP_KINDS, DependencyGraph, KIND_BIT, atomBits, kindsWithAtom } from '../../../src/engine/deps.ts';
+import type { EngineState } from '../../../src/engine/engine-state.ts';
+import { hasAtomEdges, hasKind, linksOf, unitsWithAtom } from '../../../src/engine/unit-links.ts';
+import type { Unit } from '../../../src/engine/unit.ts';
+
+const kindsIn = (g: DependencyGraph, u: string): string[] => DEP_KINDS.filter((k) => (g.kindMask(u) & KIND_BIT[k]) !== 0);
+const nonEmptyKinds = (g: DependencyGraph, u: string): string[] => DEP_KINDS.filter((k) => g.get(u, k).size > 0);
+const orderNames = (g: DependencyGraph, u: string, kind: 'After' | 'Before'): string[] => [...g.orderNeighbours(u, kind)].map((n) => n.name);
+
+test('kind mask and ordering nodes follow adds and clearFrom, in both directions', () => {
+  const g = new DependencyGraph();
+  g.add('a', 'After', 'b');
+  g.add('a', 'After', 'c');
+  g.add('a', 'Wants', 'c');
+  g.add('d', 'Before', 'a');
+  assert.deepEqual(kindsIn(g, 'a'), nonEmptyKinds(g, 'a'));
+  assert.deepEqual(kindsIn(g, 'c'), ['WantedBy', 'Before']);
+  assert.deepEqual(orderNames(g, 'a', 'After'), [...g.get('a', 'After')]);
+  assert.deepEqual(orderNames(g, 'b', 'Before'), ['a']);
+  const v = g.version;
+  g.clearFrom('a');
+  assert.ok(g.version > v);
+  for (const u of ['b', 'c', 'd']) {
+    assert.deepEqual(kindsIn(g, u), nonEmptyKinds(g, u), u);
+    assert.deepEqual(orderNames(g, u, 'Before'), [...g.get(u, 'Before')], u);
+    assert.deepEqual(orderNames(g, u, 'After'), [...g.get(u, 'After')], u);
+  }
+  assert.equal(g.kindMask('a'), 0);
+  assert.equal(g.orderNeighbours('a', 'After').size, 0);
+});
+
+test('atomBits covers exactly the kinds carrying the atom', () => {
+  for (const atom of ['bound-to', 'upheld-by', 'pins-unneeded', 'triggered-by'] as const) {
+    assert.deepEqual(DEP_KINDS.filter((k) => (atomBits(atom) & KIND_BIT[k]) !== 0), [...kindsWithAtom(atom)], atom);
+  }
+});
+
+/** Just what unit-links reads: the graph and the units by name. */
+function state(): { s: EngineState; unit(name: string): Unit } {
+  const units = new Map<string, Unit>();
+  const s = { graph: new DependencyGraph(), units } as unknown as EngineState;
+  return {
+    s,
+    unit(name) {
+      const u = { id: name, job: null, links: null } as unknown as Unit;
+      units.set(name, u);
+      return u;
+    },
+  };
+}
+
+test('a unit\'s links resolve its ordering neighbours and are rebuilt after any graph change', () => {
+  const { s, unit } = state();
+  const [a, b, c] = [unit('a.service'), unit('b.service'), unit('c.service')];
+  s.graph.add('a.service', 'After', 'b.service');
+  const first = linksOf(s, a);
+  assert.deepEqual(first.after, [b]);
+  assert.deepEqual(first.before, []);
+  assert.equal(linksOf(s, a), first, 'unchanged graph: the same view');
+  s.graph.add('c.service', 'Before', 'a.service');
+  assert.deepEqual(linksOf(s, a).after, [b, c]);
+  assert.equal(hasKind(s, a, 'BindsTo'), false);
+  s.graph.add('a.service', 'BindsTo', 'b.service');
+  assert.equal(hasAtomEdges(s, a, 'bound-to'), true);
+  assert.deepEqual(unitsWithAtom(s, a, 'bound-to'), ['b.service']);
+  assert.deepEqual(unitsWithAtom(s, b, 'bound-to'), []);
+  s.graph.clearFrom('c.service');
+  assert.deepEqual(linksOf(s, a).after, [b]);
+  // daemon-reload builds a new graph, which may start again at the same version.
+  s.graph = new DependencyGraph();
+  assert.deepEqual(linksOf(s, a).after, []);
+  assert.equal(hasKind(s, a, 'BindsTo'), false);
+});
+
+test('a neighbour without a unit is skipped and looked up again next time', () => {
+  const { s, unit } = state();
+  const a = unit('a.service');
+  s.graph.add('a.service', 'After', 'late.service');
+  assert.deepEqual(linksOf(s, a).after, []);
+  const late = unit('late.service');
+  assert.deepEqual(linksOf(s, a).after, [late]);
+});
