@@ -216,12 +216,7 @@ export class Manager implements ManagerApi {
   unitProperties(unit: string, names: readonly string[] | null): Result<{ unit: UnitName; properties: [string, string][] }> {
     const r = resolveUnit(this.s, unit);
     if (!r.ok) return r;
-    let properties = unitProperties(this.s, r.value);
-    if (names) {
-      const wanted = new Set(names);
-      properties = properties.filter(([k]) => wanted.has(k));
-    }
-    return ok({ unit: r.value.id, properties });
+    return ok({ unit: r.value.id, properties: unitProperties(this.s, r.value, names ? new Set(names) : null) });
   }
 
   unitStatus(unit: string): Result<UnitStatus> {

@@ -17,51 +17,73 @@ const DEP_PROPERTIES: readonly DepKind[] = [
   'PropagatesStopTo', 'StopPropagatedFrom', 'JoinsNamespaceOf',
 ];
 
-const stampPair = (name: string, st: Stamp): [string, string][] => [
-  [name, st.realtime ? formatTimestamp(st.realtime) : ''],
-  [`${name}Monotonic`, String(st.monotonic)],
-];
+type Getter = (s: EngineState, u: Unit) => string;
+type Row = readonly [name: string, get: Getter];
 
-export function unitProperties(s: EngineState, u: Unit): [string, string][] {
-  const c = u.config;
-  const st = c.settings;
-  const out: [string, string][] = [...u.ops.properties(u, u.runtime)];
-  out.push(['Id', u.id], ['Names', [...u.names].sort().join(' ')], ['Following', '']);
-  for (const kind of DEP_PROPERTIES) out.push([kind, [...s.graph.get(u.id, kind)].sort().join(' ')]);
-  out.push(
-    ['RequiresMountsFor', ''], ['Documentation', st.documentation.join(' ')], ['Description', u.description],
-    ['LoadState', c.loadState], ['ActiveState', u.activeState], ['FreezerState', 'running'], ['SubState', u.subState],
-    ['FragmentPath', c.fragmentPath ?? ''], ['SourcePath', ''], ['DropInPaths', c.dropInPaths.join(' ')],
-    ['UnitFileState', unitFileState(s, u)], ['UnitFilePreset', cachedUnitFilePreset(s, u)],
-    ...stampPair('StateChangeTimestamp', u.stateChange), ...stampPair('InactiveExitTimestamp', u.inactiveExit),
-    ...stampPair('ActiveEnterTimestamp', u.activeEnter), ...stampPair('ActiveExitTimestamp', u.activeExit),
-    ...stampPair('InactiveEnterTimestamp', u.inactiveEnter),
-    ['CanStart', yesNo(u.isLoaded && u.ops.canStart(u) && !st.refuseManualStart)],
-    ['CanStop', yesNo(!st.refuseManualStop)],
-    ['CanReload', yesNo(u.isLoaded && u.ops.canReload(u))],
-    ['CanIsolate', yesNo(st.allowIsolate)], ['CanClean', ''], ['CanFreeze', 'no'],
-    ['Job', u.job ? `${u.job.id}` : ''],
-    ['StopWhenUnneeded', yesNo(st.stopWhenUnneeded)], ['RefuseManualStart', yesNo(st.refuseManualStart)],
-    ['RefuseManualStop', yesNo(st.refuseManualStop)], ['AllowIsolate', yesNo(st.allowIsolate)],
-    ['DefaultDependencies', yesNo(st.defaultDependencies)], ['OnSuccessJobMode', st.onSuccessJobMode],
-    ['OnFailureJobMode', st.onFailureJobMode], ['IgnoreOnIsolate', yesNo(st.ignoreOnIsolate)],
-    ['NeedDaemonReload', yesNo(needsDaemonReload(s, u))], ['Markers', ''],
-    ['JobTimeoutUSec', formatTimespan(st.jobTimeoutUsec)], ['JobRunningTimeoutUSec', formatTimespan(st.jobRunningTimeoutUsec)],
-    ['JobTimeoutAction', st.jobTimeoutAction], ['JobTimeoutRebootArgument', ''],
-    ['ConditionResult', yesNo(u.conditionResult)], ['AssertResult', yesNo(u.assertResult)],
-    ...stampPair('ConditionTimestamp', u.conditionStamp), ...stampPair('AssertTimestamp', u.assertStamp),
-    ['Conditions', ''], ['Asserts', ''],
-    ['LoadError', c.loadError ? `${c.loadError.name} "${c.loadError.message}"` : ''],
-    ['Transient', 'no'], ['Perpetual', 'no'],
-    ['StartLimitIntervalUSec', formatTimespan(st.startLimitIntervalUsec)], ['StartLimitBurst', String(st.startLimitBurst)],
-    ['StartLimitAction', st.startLimitAction], ['FailureAction', st.failureAction],
-    ['FailureActionExitStatus', st.failureActionExitStatus === null ? '' : String(st.failureActionExitStatus)],
-    ['SuccessAction', st.successAction],
-    ['SuccessActionExitStatus', st.successActionExitStatus === null ? '' : String(st.successActionExitStatus)],
-    ['RebootArgument', ''], ['InvocationID', u.invocationId], ['CollectMode', st.collectMode], ['Refs', ''],
-    ['ActivationDetails', ''],
-    ['Exclusive', st.exclusive.join(' ')],   // unitd extension (exclusive.ts)
-  );
+const stampRows = (name: string, stamp: (u: Unit) => Stamp): Row[] => [
+  [name, (_, u) => { const st = stamp(u); return st.realtime ? formatTimestamp(st.realtime) : ''; }],
+  [`${name}Monotonic`, (_, u) => String(stamp(u).monotonic)],
+];
+const fixed = (value: string): Getter => () => value;
+const exitStatus = (x: number | null): string => (x === null ? '' : String(x));
+
+/** The generic properties in systemd's order, after the type's own (06 §7); each computed only when asked. */
+const GENERIC: readonly Row[] = [
+  ['Id', (_, u) => u.id], ['Names', (_, u) => [...u.names].sort().join(' ')], ['Following', fixed('')],
+  ...DEP_PROPERTIES.map((kind): Row => [kind, (s, u) => [...s.graph.get(u.id, kind)].sort().join(' ')]),
+  ['RequiresMountsFor', fixed('')], ['Documentation', (_, u) => u.config.settings.documentation.join(' ')],
+  ['Description', (_, u) => u.description], ['LoadState', (_, u) => u.config.loadState],
+  ['ActiveState', (_, u) => u.activeState], ['FreezerState', fixed('running')], ['SubState', (_, u) => u.subState],
+  ['FragmentPath', (_, u) => u.config.fragmentPath ?? ''], ['SourcePath', fixed('')],
+  ['DropInPaths', (_, u) => u.config.dropInPaths.join(' ')],
+  ['UnitFileState', (s, u) => unitFileState(s, u)], ['UnitFilePreset', (s, u) => cachedUnitFilePreset(s, u)],
+  ...stampRows('StateChangeTimestamp', (u) => u.stateChange), ...stampRows('InactiveExitTimestamp', (u) => u.inactiveExit),
+  ...stampRows('ActiveEnterTimestamp', (u) => u.activeEnter), ...stampRows('ActiveExitTimestamp', (u) => u.activeExit),
+  ...stampRows('InactiveEnterTimestamp', (u) => u.inactiveEnter),
+  ['CanStart', (_, u) => yesNo(u.isLoaded && u.ops.canStart(u) && !u.config.settings.refuseManualStart)],
+  ['CanStop', (_, u) => yesNo(!u.config.settings.refuseManualStop)],
+  ['CanReload', (_, u) => yesNo(u.isLoaded && u.ops.canReload(u))],
+  ['CanIsolate', (_, u) => yesNo(u.config.settings.allowIsolate)], ['CanClean', fixed('')], ['CanFreeze', fixed('no')],
+  ['Job', (_, u) => (u.job ? `${u.job.id}` : '')],
+  ['StopWhenUnneeded', (_, u) => yesNo(u.config.settings.stopWhenUnneeded)],
+  ['RefuseManualStart', (_, u) => yesNo(u.config.settings.refuseManualStart)],
+  ['RefuseManualStop', (_, u) => yesNo(u.config.settings.refuseManualStop)],
+  ['AllowIsolate', (_, u) => yesNo(u.config.settings.allowIsolate)],
+  ['DefaultDependencies', (_, u) => yesNo(u.config.settings.defaultDependencies)],
+  ['OnSuccessJobMode', (_, u) => u.config.settings.onSuccessJobMode],
+  ['OnFailureJobMode', (_, u) => u.config.settings.onFailureJobMode],
+  ['IgnoreOnIsolate', (_, u) => yesNo(u.config.settings.ignoreOnIsolate)],
+  ['NeedDaemonReload', (s, u) => yesNo(needsDaemonReload(s, u))], ['Markers', fixed('')],
+  ['JobTimeoutUSec', (_, u) => formatTimespan(u.config.settings.jobTimeoutUsec)],
+  ['JobRunningTimeoutUSec', (_, u) => formatTimespan(u.config.settings.jobRunningTimeoutUsec)],
+  ['JobTimeoutAction', (_, u) => u.config.settings.jobTimeoutAction], ['JobTimeoutRebootArgument', fixed('')],
+  ['ConditionResult', (_, u) => yesNo(u.conditionResult)], ['AssertResult', (_, u) => yesNo(u.assertResult)],
+  ...stampRows('ConditionTimestamp', (u) => u.conditionStamp), ...stampRows('AssertTimestamp', (u) => u.assertStamp),
+  ['Conditions', fixed('')], ['Asserts', fixed('')],
+  ['LoadError', (_, u) => (u.config.loadError ? `${u.config.loadError.name} "${u.config.loadError.message}"` : '')],
+  ['Transient', fixed('no')], ['Perpetual', fixed('no')],
+  ['StartLimitIntervalUSec', (_, u) => formatTimespan(u.config.settings.startLimitIntervalUsec)],
+  ['StartLimitBurst', (_, u) => String(u.config.settings.startLimitBurst)],
+  ['StartLimitAction', (_, u) => u.config.settings.startLimitAction], ['FailureAction', (_, u) => u.config.settings.failureAction],
+  ['FailureActionExitStatus', (_, u) => exitStatus(u.config.settings.failureActionExitStatus)],
+  ['SuccessAction', (_, u) => u.config.settings.successAction],
+  ['SuccessActionExitStatus', (_, u) => exitStatus(u.config.settings.successActionExitStatus)],
+  ['RebootArgument', fixed('')], ['InvocationID', (_, u) => u.invocationId],
+  ['CollectMode', (_, u) => u.config.settings.collectMode], ['Refs', fixed('')], ['ActivationDetails', fixed('')],
+  ['Exclusive', (_, u) => u.config.settings.exclusive.join(' ')],   // unitd extension (exclusive.ts)
+];
+const GENERIC_NAMES: ReadonlySet<string> = new Set(GENERIC.map(([name]) => name));
+
+/**
+ * The unit's properties, or only those named in `wanted` (the order stays systemd's). The
+ * type's own list is built only when a wanted name is not a generic one: `is-active` and most
+ * `show -p` calls ask for generic properties, and a service has about seventy of its own.
+ */
+export function unitProperties(s: EngineState, u: Unit, wanted: ReadonlySet<string> | null = null): [string, string][] {
+  const out: [string, string][] = [];
+  const typeWanted = wanted === null || [...wanted].some((n) => !GENERIC_NAMES.has(n));
+  if (typeWanted) for (const p of u.ops.properties(u, u.runtime)) if (wanted === null || wanted.has(p[0])) out.push(p);
+  for (const [name, get] of GENERIC) if (wanted === null || wanted.has(name)) out.push([name, get(s, u)]);
   return out;
 }
 
