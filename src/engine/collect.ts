@@ -14,7 +14,8 @@ export function collectUnits(s: EngineState): void {
     s.collectQueue.delete(u);
     if (u.job || u.nopJob || u.activeState !== 'inactive' || s.ports.processes.hasProcesses(u.id)) continue;
     if ([...s.execs.values()].includes(u)) continue;
-    for (const [name, v] of [...s.units]) if (v === u) s.units.delete(name);
+    // Every name a unit is indexed under is in its names (loader.ts): no scan of all units.
+    for (const name of u.names) if (s.units.get(name) === u) s.units.delete(name);
     s.graph.clearFrom(u.id);
     s.upholdQueue.delete(u);
     s.boundQueue.delete(u);
