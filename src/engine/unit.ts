@@ -5,6 +5,7 @@ import type { UnitTypeOps, UnitView } from './unit-types/index.ts';
 import type { ActiveState, UnitName, UnitType, Usec } from './types.ts';
 import type { Job } from './job.ts';
 import type { UnitLinks } from './unit-links.ts';
+import { stripSuffix } from './unit-name.ts';
 
 export interface Stamp { readonly realtime: Usec; readonly monotonic: Usec }
 
@@ -43,7 +44,7 @@ export class Unit implements UnitView {
 
   constructor(config: LoadedUnit, ops: UnitTypeOps<unknown>) {
     this.id = config.id;
-    this.prefix = withoutSuffix(config.id);
+    this.prefix = stripSuffix(config.id);
     this.config = config;
     this.ops = ops;
     this.runtime = ops.init(this);
@@ -56,9 +57,4 @@ export class Unit implements UnitView {
   get subState(): string { return this.ops.subState(this.runtime); }
   get isLoaded(): boolean { return this.config.loadState === 'loaded'; }
   get description(): string { return this.config.settings.description || this.id; }
-}
-
-function withoutSuffix(id: string): string {
-  const dot = id.lastIndexOf('.');
-  return dot >= 0 && dot < id.length - 1 ? id.slice(0, dot) : id;
 }
