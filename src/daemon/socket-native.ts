@@ -9,7 +9,6 @@ export const SOCK = { STREAM: 1, DGRAM: 2, SEQPACKET: 5, NONBLOCK: 0o4000, CLOEX
 export const POLL = { IN: 0x1, ERR: 0x8, HUP: 0x10, NVAL: 0x20 } as const;
 const SOL_SOCKET = 1;
 const SO_REUSEADDR = 2;
-const SO_PEERCRED = 17;
 const EFD_CLOEXEC = 0o2000000;
 const EFD_NONBLOCK = 0o4000;
 const SUN_PATH_SIZE = 108;
@@ -21,7 +20,6 @@ interface Libc {
   listen(fd: number, backlog: number): number;
   accept4(fd: number, addr: Buffer | null, len: number[] | null, flags: number): number;
   setsockopt(fd: number, level: number, name: number, value: Buffer, len: number): number;
-  getsockopt(fd: number, level: number, name: number, value: Buffer, len: number[]): number;
   getsockname(fd: number, addr: Buffer, len: number[]): number;
   getpeername(fd: number, addr: Buffer, len: number[]): number;
   recv(fd: number, buf: Buffer, len: number, flags: number): number;
@@ -50,7 +48,6 @@ function load(): Libc {
   const listen = f('int listen(int, int)');
   const accept4 = f('int accept4(int, void *, _Inout_ uint32_t *, int)');
   const setsockopt = f('int setsockopt(int, int, int, const void *, uint32_t)');
-  const getsockopt = f('int getsockopt(int, int, int, void *, _Inout_ uint32_t *)');
   const getsockname = f('int getsockname(int, void *, _Inout_ uint32_t *)');
   const getpeername = f('int getpeername(int, void *, _Inout_ uint32_t *)');
   const recv = f('intptr_t recv(int, void *, size_t, int)');
@@ -71,7 +68,6 @@ function load(): Libc {
     listen: (fd, b) => listen(fd, b) as number,
     accept4: (fd, a, l, fl) => accept4(fd, a, l, fl) as number,
     setsockopt: (fd, lv, n, v, l) => setsockopt(fd, lv, n, v, l) as number,
-    getsockopt: (fd, lv, n, v, l) => getsockopt(fd, lv, n, v, l) as number,
     getsockname: (fd, a, l) => getsockname(fd, a, l) as number,
     getpeername: (fd, a, l) => getpeername(fd, a, l) as number,
     recv: (fd, b, l, fl) => Number(recv(fd, b, l, fl)),
@@ -214,12 +210,6 @@ export function openFifo(path: string, mode: number): number {
 /** Reads and drops what is waiting in a FIFO; false when it is empty. */
 export function drainFifo(fd: number): boolean {
   return load().read(fd, Buffer.alloc(4096), 4096) > 0;
-}
-
-export function peerCred(fd: number): { pid: number; uid: number } | null {
-  const b = Buffer.alloc(12);
-  if (load().getsockopt(fd, SOL_SOCKET, SO_PEERCRED, b, [12]) !== 0) return null;
-  return { pid: b.readInt32LE(0), uid: b.readUInt32LE(4) };
 }
 
 /** getsockname/getpeername of an IP socket as [address, port]; null for other families. */

@@ -11,8 +11,9 @@ import type { UnitName } from '../engine/types.ts';
 import { lookupGroup, lookupUser } from './accounts.ts';
 import {
   AF, POLL, SOCK, SysError, acceptOne, boundSocket, closeFd, drainEventFd, drainFifo, dropDatagram, ipName, listenOn, newEventFd,
-  openFifo, parseAddress, peerCred, pollAsync, signalEventFd,
+  openFifo, parseAddress, pollAsync, signalEventFd,
 } from './socket-native.ts';
+import { peerCredentials } from './native.ts';
 
 const TYPE: Readonly<Record<ListenSpec['kind'], number>> = { stream: SOCK.STREAM, datagram: SOCK.DGRAM, seqpacket: SOCK.SEQPACKET, fifo: -1 };
 
@@ -123,7 +124,7 @@ export class NodeSocketDriver implements SocketDriver {
     const c = acceptOne(fd);
     if (c === null) return null;
     if (l?.family === AF.UNIX) {
-      const cred = peerCred(c);
+      const cred = peerCredentials(c);
       return { fd: c, instance: cred ? `${cred.pid}-${cred.uid}` : 'unknown', remoteAddr: null, remotePort: null };
     }
     const local = ipName(c, 'local');

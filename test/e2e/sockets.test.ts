@@ -20,7 +20,7 @@ const UNITS: Record<string, string> = {
   'tcp.socket': `[Socket]\nListenStream=127.0.0.1:${PORT}\nListenStream=@DIR@/run/tcp.sock\nFileDescriptorName=web\n`,
   'tcp.service': `[Service]\nExecStart=${NODE} ${SERVER}\n`,
   'conn.socket': '[Socket]\nListenStream=@DIR@/run/conn.sock\nAccept=yes\n',
-  'conn@.service': `[Service]\nExecStart=/bin/sh -c 'echo "conn $LISTEN_FDS $LISTEN_FDNAMES $$$$ $LISTEN_PID $0" >&3' ${M}\n`,
+  'conn@.service': `[Service]\nExecStart=/bin/sh -c 'echo "conn $LISTEN_FDS $LISTEN_FDNAMES $$$$ $LISTEN_PID $0 %i" >&3' ${M}\n`,
   'conntcp.socket': `[Socket]\nListenStream=127.0.0.1:${PORT + 1}\nAccept=yes\n`,
   'conntcp@.service': `[Service]\nExecStart=/bin/sh -c 'echo "$REMOTE_ADDR $REMOTE_PORT %i" >&3' ${M}\n`,
   'inetd.socket': '[Socket]\nListenStream=@DIR@/run/inetd.sock\nAccept=yes\n',
@@ -127,6 +127,7 @@ test('Accept=yes: each connection runs an instance with the connection as fd 3',
   const m = /^conn 1 connection (\d+) (\d+) /.exec(first);
   assert.ok(m, first);
   assert.equal(m[1], m[2], 'LISTEN_PID is the instance\'s own pid');
+  assert.ok(first.trim().endsWith(`-${process.pid}-${process.getuid?.()}`), `the instance is named after the peer's pid and uid: ${first}`);
   await request(path);
   assert.equal(prop('conn.socket', 'NAccepted'), '2');
   assert.equal(prop('conn.socket', 'SubState'), 'listening');
