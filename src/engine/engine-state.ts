@@ -4,6 +4,7 @@ import type { DependencyGraph } from './deps.ts';
 import type { ExclusiveState } from './exclusive.ts';
 import type { Job } from './job.ts';
 import type { Ports } from './ports.ts';
+import type { RunQueue } from './run-queue.ts';
 import type { ExecId, JobId, UnitName, Usec } from './types.ts';
 import type { Stamp, Unit } from './unit.ts';
 import type { UnitFileIndex } from './unit-file/search.ts';
@@ -21,8 +22,8 @@ export interface EngineState {
   nextJobId: JobId;
   readonly execs: Map<ExecId, Unit>;
   nextExecId: ExecId;
-  /** Installed jobs that may be able to make progress, in FIFO order (02 §7.1). */
-  runQueue: Job[];
+  /** Installed jobs that may be able to make progress, best first (02 §7.1, run-queue.ts). */
+  readonly runQueue: RunQueue;
   /**
    * Ended jobs, kept for a while so clients can ask why they ended. The Job itself (nothing
    * changes it once uninstalled); GetJob copies it out, so ending a job allocates no copy.

@@ -23,7 +23,7 @@
 // makes a stop job wait only for stop-like jobs, which never wait here either. So no cycle of
 // waits can pass through a group. Jobs that are not yet runnable by ordering do not take part,
 // so a job blocked by After= never holds a group hostage.
-import { addToRunQueue } from './job-runner.ts';
+import { addToRunQueue, deferInRunQueue } from './job-runner.ts';
 import type { EngineState } from './engine-state.ts';
 import type { Job } from './job.ts';
 import { isInactiveOrFailed } from './states.ts';
@@ -48,7 +48,7 @@ export const newExclusiveState = (): ExclusiveState => ({ holders: new Map(), he
 const groupsOf = (u: Unit): readonly string[] => u.config.settings.exclusive;
 
 /**
- * Files a job of a member under its groups, in id order. Called before the ordering check, so a
+ * Files a job of a member under its groups, in id order. Called when the job is queued, so a
  * later job sees an earlier one that is in the run queue even if ordering holds it back. Jobs of
  * every type are filed: a restart turns into a start and a merge can make any job a start, and
  * they keep their place (only waiting start jobs count in the decision).
@@ -61,7 +61,8 @@ export function fileExclusive(s: EngineState, job: Job): void {
 
 /** The decision above, for a job its ordering lets run; O(groups × waiters of those groups). */
 export function exclusiveAllows(s: EngineState, job: Job): boolean {
-  if (job.type !== 'start') return true;
+  // Every queued job with groups is filed (addToRunQueue): with none filed, this one has none.
+  if (job.type !== 'start' || s.exclusive.filed.size === 0) return true;
   const groups = groupsOf(job.unit);
   if (groups.length === 0 || s.exclusive.held.has(job.unit)) return true;
   if (isHeldByOther(s, groups, job.unit)) {
@@ -73,8 +74,8 @@ export function exclusiveAllows(s: EngineState, job: Job): boolean {
   }
   const first = earlierInQueue(s, job, groups);
   if (!first) return true;
-  // `first` is decided before this job comes round again.
-  addToRunQueue(s, job);
+  // `first` is decided before this job comes round again, whatever the two units' priorities.
+  deferInRunQueue(s, job);
   return false;
 }
 
@@ -165,6 +166,8 @@ export function exclusiveStateChanged(s: EngineState, u: Unit, os: ActiveState, 
 
 /** After a daemon-reload: every filed job decides again under its unit's new groups. */
 export function exclusiveReloaded(s: EngineState): void {
+  // Queued jobs were filed under their old groups; queueing them again would not file them anew.
+  s.runQueue.forEach((j) => fileExclusive(s, j));
   for (const g of [...s.exclusive.waiters.keys()]) wakeGroup(s, g);
 }
 

@@ -17,6 +17,7 @@ import { logJobDone, startOnFailure } from './unit-notify.ts';
 import { submitChecks } from './checks.ts';
 import { formatTimespan } from './time.ts';
 import { emergencyAction } from './emergency-action.ts';
+import { priorityKey } from './run-queue.ts';
 import { exclusiveAllows, exclusiveJobRemoved, exclusiveJobWait, fileExclusive } from './exclusive.ts';
 
 export interface InstallOptions {
@@ -47,7 +48,7 @@ export function installJob(s: EngineState, unit: Unit, type: InstallableJobType,
   }
   const job: Job = {
     id: s.nextJobId++, unit, type, state: 'waiting', irreversible: o.irreversible, ignoreOrder: o.ignoreOrder,
-    installed: false, inRunQueue: false, installedAt: s.ports.clock.now(), origin: o.origin,
+    installed: false, inRunQueue: false, priority: priorityKey(unit), installedAt: s.ports.clock.now(), origin: o.origin,
     deadline: Number.POSITIVE_INFINITY, deadlineSetting: null, result: null, cause: null,
   };
   if (canceled) {
@@ -76,7 +77,17 @@ function armJobTimer(s: EngineState, job: Job): void {
 export function addToRunQueue(s: EngineState, job: Job): void {
   if (job.inRunQueue || !job.installed) return;
   job.inRunQueue = true;
+  // Filed on queueing, not when first looked at: the queue runs by unit priority, and a later
+  // job looked at first must still see an earlier one of its Exclusive= group.
+  fileExclusive(s, job);
   s.runQueue.push(job);
+}
+
+/** Re-queues a job behind everything queued now (exclusive.ts: let an earlier job be decided first). */
+export function deferInRunQueue(s: EngineState, job: Job): void {
+  if (job.inRunQueue || !job.installed) return;
+  job.inRunQueue = true;
+  s.runQueue.defer(job);
 }
 
 /** JobTimeoutSec=/JobRunningTimeoutSec= expired (02 §9.2): the job ends, the unit carries on. */
@@ -92,7 +103,6 @@ export function timeOutJob(s: EngineState, job: Job): void {
 
 /** Ordering first, then Exclusive= (exclusive.ts), which never makes a job wait on a waiting job. */
 export function isRunnable(s: EngineState, job: Job): boolean {
-  fileExclusive(s, job);
   return isOrderRunnable(s, job) && exclusiveAllows(s, job);
 }
 
@@ -118,16 +128,11 @@ function isOrderRunnable(s: EngineState, job: Job): boolean {
   return true;
 }
 
-/** Runs every queued job once (new arrivals during the pass run in the same pass). */
+/** Runs queued jobs best first until the queue is empty (new arrivals run in the same pass). */
 export function dispatchRunQueue(s: EngineState): void {
-  while (s.runQueue.length > 0) {
-    const batch = s.runQueue;
-    s.runQueue = [];
-    for (let i = 0; i < batch.length; i++) {
-      const job = batch[i]!;
-      job.inRunQueue = false;
-      if (job.installed) runJob(s, job);
-    }
+  for (let job = s.runQueue.pop(); job !== undefined; job = s.runQueue.pop()) {
+    job.inRunQueue = false;
+    if (job.installed) runJob(s, job);
   }
 }
 

@@ -14,6 +14,8 @@ export interface Job {
   ignoreOrder: boolean;
   installed: boolean;
   inRunQueue: boolean;
+  /** The unit's run-queue key when the job was installed (run-queue.ts's priorityKey). */
+  readonly priority: number;
   readonly installedAt: Usec;
   /** Why the job exists; kept from the first transaction that created it. */
   readonly origin: JobOrigin;

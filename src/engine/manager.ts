@@ -24,6 +24,7 @@ import { planUnitFileChanges, unitFileList, unitFilesChanged, unitFileStateFor, 
 import type { EnqueueRequest, ManagerApi, RequestContext } from './manager-api.ts';
 import { environmentBlock, setEnvironment, unsetEnvironment } from './manager-environment.ts';
 import type { Ports } from './ports.ts';
+import { RunQueue } from './run-queue.ts';
 import { statusPreset, unitFileState, unitProperties } from './properties.ts';
 import { isInactiveOrFailed } from './states.ts';
 import { systemState, type BootPhase } from './system-state.ts';
@@ -58,7 +59,7 @@ export class Manager implements ManagerApi {
     this.s = {
       ports, unitPath: options.unitPath, index: new UnitFileIndex(options.unitPath, ports.fs),
       units: new Map(), graph: new DependencyGraph(), jobs: new Map(), nextJobId: 1, execs: new Map(), nextExecId: 1,
-      runQueue: [], ended: new Map(), endedOrder: [], endedHead: 0, upholdQueue: new Set(), boundQueue: new Set(), unneededQueue: new Set(), checkLimits: new Map(),
+      runQueue: new RunQueue(), ended: new Map(), endedOrder: [], endedHead: 0, upholdQueue: new Set(), boundQueue: new Set(), unneededQueue: new Set(), checkLimits: new Map(),
       collectQueue: new Set(),
       context: null, shuttingDown: false, idleAnnounced: false, exclusive: newExclusiveState(),
       startup: { realtime: ports.clock.realtime(), monotonic: ports.clock.now() }, lastStamp: { realtime: -1, monotonic: -1 },
@@ -137,13 +138,13 @@ export class Manager implements ManagerApi {
     }
   }
 
-  hasQueuedJobs(): boolean { return this.s.runQueue.length > 0; }
+  hasQueuedJobs(): boolean { return this.s.runQueue.size > 0; }
 
   dispatch(): void {
     do {
       dispatchRunQueue(this.s);
       runChecks(this.s);
-    } while (this.s.runQueue.length > 0);
+    } while (this.s.runQueue.size > 0);
     this.settle();
   }
 
