@@ -25,13 +25,12 @@ export interface EngineState {
   /** Installed jobs that may be able to make progress, best first (02 §7.1, run-queue.ts). */
   readonly runQueue: RunQueue;
   /**
-   * Ended jobs, kept for a while so clients can ask why they ended. The Job itself (nothing
-   * changes it once uninstalled); GetJob copies it out, so ending a job allocates no copy.
+   * The last ENDED_JOBS_KEPT ended jobs, so clients can ask why they ended: a ring written at
+   * `endedNext`, overwriting the oldest. The Job itself (nothing changes it once uninstalled);
+   * GetJob copies it out, so ending a job allocates no copy and touches no map.
    */
-  readonly ended: Map<JobId, Job>;
-  /** The ids in `ended` in the order they ended, from `endedHead` on: the next to forget is first. */
-  endedOrder: JobId[];
-  endedHead: number;
+  readonly ended: (Job | undefined)[];
+  endedNext: number;
   /** Continuous checks of 01 §7, drained after every input. */
   readonly upholdQueue: Set<Unit>;
   readonly boundQueue: Set<Unit>;
@@ -54,6 +53,11 @@ export interface EngineState {
 
 /** How many ended jobs stay answerable by GetJob. */
 export const ENDED_JOBS_KEPT = 1024;
+
+/** An ended job still remembered, by id (a scan: asked by clients only, never on a hot path). */
+export function endedJob(s: EngineState, id: JobId): Job | undefined {
+  return s.ended.find((j) => j?.id === id);
+}
 
 /**
  * Now, on both clocks. Stamps are never changed in place, so while neither clock moved every

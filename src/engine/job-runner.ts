@@ -4,7 +4,7 @@
 // ordered neighbour finishes; the queue is drained only by dispatch(), which the daemon calls
 // when nothing else is pending, so a client's reply always precedes the first run of its job.
 import { conflicting, isStopLike, mergeAndCollapse, superset } from './job-tables.ts';
-import { describeOrigin, jobInfo, jobTimerId, type Job } from './job.ts';
+import { describeOrigin, jobInfo, jobTimerId, UnitStateCause, type Job } from './job.ts';
 import { ENDED_JOBS_KEPT, type EngineState } from './engine-state.ts';
 import type { JobEndCause, JobOrigin } from './events.ts';
 import type { ActiveState, InstallableJobType, JobResult } from './types.ts';
@@ -49,7 +49,7 @@ export function installJob(s: EngineState, unit: Unit, type: InstallableJobType,
   const job: Job = {
     id: s.nextJobId++, unit, type, state: 'waiting', irreversible: o.irreversible, ignoreOrder: o.ignoreOrder,
     installed: false, inRunQueue: false, priority: priorityKey(unit), installedAt: s.ports.clock.now(), origin: o.origin,
-    deadline: Number.POSITIVE_INFINITY, deadlineSetting: null, result: null, cause: null,
+    deadline: Number.POSITIVE_INFINITY, deadlineSetting: null, result: null, cause: null, info: null,
   };
   if (canceled) {
     finishJob(s, canceled, 'canceled', { recursive: false, cause: {
@@ -97,7 +97,7 @@ export function timeOutJob(s: EngineState, job: Job): void {
   s.ports.events.emit({ kind: 'Log', level: 'warning', unit: job.unit.id, message: `Job ${job.unit.id}/${job.type} timed out.` });
   const waiting = exclusiveJobWait(s, job);
   const text = `timed out after ${span} (${setting}=${span})${waiting ? ` while waiting for ${waiting}` : ''}`;
-  finishJob(s, job, 'timeout', { recursive: true, cause: { kind: 'timeout', unit: job.unit.id, text } });
+  endJob(s, job, 'timeout', true, false, { kind: 'timeout', unit: job.unit.id, text });
   emergencyAction(s, job.unit.config.settings.jobTimeoutAction, { status: null, reason: 'job timed out', warn: true });
 }
 
@@ -157,7 +157,7 @@ function runJob(s: EngineState, job: Job): void {
   }
   if (r === 'started') return;
   const result = OP_RESULT_TO_JOB[r] ?? 'failed';
-  finishJob(s, job, result, { recursive: true, already: r === 'already', cause: causeForOp(r, unit) });
+  endJob(s, job, result, true, r === 'already', causeForOp(r, unit));
 }
 
 function operate(s: EngineState, job: Job): OpResult {
@@ -210,8 +210,13 @@ export interface FinishOptions {
 
 /** 02 §9.2. A finished restart turns into a start under the same id instead of ending. */
 export function finishJob(s: EngineState, job: Job, result: JobResult, o: FinishOptions): void {
+  endJob(s, job, result, o.recursive, o.already ?? false, o.cause);
+}
+
+/** finishJob without an options object: job-runner ends one per job. */
+function endJob(s: EngineState, job: Job, result: JobResult, recursive: boolean, already: boolean, cause: JobEndCause): void {
   const unit = job.unit;
-  if (!o.already) logJobDone(s, job, result);
+  if (!already) logJobDone(s, job, result);
   if (result === 'done' && job.type === 'restart') {
     job.type = 'start';
     job.state = 'waiting';
@@ -220,9 +225,9 @@ export function finishJob(s: EngineState, job: Job, result: JobResult, o: Finish
     wakeNeighbours(s, unit);
     return;
   }
-  uninstallJob(s, job, result, o.cause);
+  uninstallJob(s, job, result, cause);
   const type = job.type;
-  if (result !== 'done' && o.recursive) {
+  if (result !== 'done' && recursive) {
     const atom = type === 'start' || type === 'verify-active' ? 'start-failure-propagates' : type === 'stop' ? 'stop-failure-propagates' : null;
     if (atom) {
       for (const name of unitsWithAtom(s, unit, atom)) {
@@ -230,7 +235,7 @@ export function finishJob(s: EngineState, job: Job, result: JobResult, o: Finish
       }
     }
   }
-  if (result === 'done' && o.recursive && (type === 'start' || type === 'reload') && !isActiveOrReloading(unit.activeState)) {
+  if (result === 'done' && recursive && (type === 'start' || type === 'reload') && !isActiveOrReloading(unit.activeState)) {
     for (const name of unitsWithAtom(s, unit, 'inactive-success-fails')) failDependent(s, name, job, result);
   }
   if (result === 'timeout' || result === 'dependency') startOnFailure(s, unit);
@@ -241,10 +246,10 @@ export function finishJob(s: EngineState, job: Job, result: JobResult, o: Finish
 function failDependent(s: EngineState, name: string, cause: Job, result: JobResult): void {
   const dep = s.units.get(name)?.job;
   if (!dep || (dep.type !== 'start' && dep.type !== 'verify-active')) return;
-  finishJob(s, dep, 'dependency', { recursive: true, cause: {
+  endJob(s, dep, 'dependency', true, false, {
     kind: 'dependency', job: cause.id, unit: cause.unit.id,
     text: `${cause.type} job ${cause.id} for ${cause.unit.id} ${result === 'done' ? 'finished but the unit is not active' : `failed with result '${result}'`}`,
-  } });
+  });
 }
 
 function wakeNeighbours(s: EngineState, unit: Unit): void {
@@ -272,14 +277,8 @@ function uninstallJob(s: EngineState, job: Job, result: JobResult, cause: JobEnd
 
 /** Keeps the last ENDED_JOBS_KEPT ended jobs answerable, forgetting the oldest first. */
 function rememberEndedJob(s: EngineState, job: Job): void {
-  s.ended.set(job.id, job);
-  s.endedOrder.push(job.id);
-  if (s.ended.size <= ENDED_JOBS_KEPT) return;
-  s.ended.delete(s.endedOrder[s.endedHead++]!);
-  if (s.endedHead >= ENDED_JOBS_KEPT) {
-    s.endedOrder.splice(0, s.endedHead);
-    s.endedHead = 0;
-  }
+  s.ended[s.endedNext] = job;
+  s.endedNext = (s.endedNext + 1) % ENDED_JOBS_KEPT;
 }
 
 /**
@@ -292,9 +291,9 @@ export function processJobOnStateChange(s: EngineState, job: Job, ns: ActiveStat
   switch (job.type) {
     case 'start':
     case 'verify-active':
-      if (isActiveOrReloading(ns)) { finish(s, job, 'done', `${job.unit.id} is ${ns}`); return false; }
+      if (isActiveOrReloading(ns)) { finishInState(s, job, 'done', ns); return false; }
       if (running && ns !== 'activating') {
-        if (isInactiveOrFailed(ns)) finish(s, job, ns === 'failed' ? 'failed' : 'done', failedText(job.unit, ns));
+        if (isInactiveOrFailed(ns)) finishFailedOrDone(s, job, ns);
         return true;
       }
       return false;
@@ -302,13 +301,13 @@ export function processJobOnStateChange(s: EngineState, job: Job, ns: ActiveStat
       if (!running) return false;
       if (ns === 'active') { finish(s, job, reloadFailed ? 'failed' : 'done', reloadFailed ? `reloading ${job.unit.id} failed` : 'reloaded'); return false; }
       if (ns !== 'activating' && ns !== 'reloading') {
-        if (isInactiveOrFailed(ns)) finish(s, job, ns === 'failed' ? 'failed' : 'done', failedText(job.unit, ns));
+        if (isInactiveOrFailed(ns)) finishFailedOrDone(s, job, ns);
         return true;
       }
       return false;
     case 'stop':
     case 'restart':
-      if (isInactiveOrFailed(ns)) { finish(s, job, 'done', `${job.unit.id} is ${ns}`); return false; }
+      if (isInactiveOrFailed(ns)) { finishInState(s, job, 'done', ns); return false; }
       if (running && ns !== 'deactivating') {
         finish(s, job, 'failed', `${job.unit.id} became ${ns} while stopping`);
         return true;
@@ -319,14 +318,22 @@ export function processJobOnStateChange(s: EngineState, job: Job, ns: ActiveStat
   }
 }
 
+const causeKind = (result: JobResult): JobEndCause['kind'] => (result === 'done' ? 'completed' : 'unit-failed');
+
 /** The job ends because of the unit's new state. */
 function finish(s: EngineState, job: Job, result: JobResult, text: string): void {
-  finishJob(s, job, result, { recursive: true, cause: { kind: result === 'done' ? 'completed' : 'unit-failed', text, unit: job.unit.id } });
+  endJob(s, job, result, true, false, { kind: causeKind(result), text, unit: job.unit.id });
 }
 
-function failedText(unit: Unit, ns: ActiveState): string {
-  if (ns !== 'failed') return `${unit.id} is ${ns}`;
+/** finish() with the text "<unit> is <state>", made only if read (UnitStateCause). */
+function finishInState(s: EngineState, job: Job, result: JobResult, ns: ActiveState): void {
+  endJob(s, job, result, true, false, new UnitStateCause(causeKind(result), job.unit.id, ns));
+}
+
+/** The unit went inactive or failed under a running job: failed with the unit's result, else done. */
+function finishFailedOrDone(s: EngineState, job: Job, ns: ActiveState): void {
+  if (ns !== 'failed') { finishInState(s, job, 'done', ns); return; }
+  const unit = job.unit;
   const result = unit.ops.status(unit, unit.runtime).result;
-  return result ? `${unit.id} failed with result '${result}'` : `${unit.id} failed`;
+  finish(s, job, 'failed', result ? `${unit.id} failed with result '${result}'` : `${unit.id} failed`);
 }
-

@@ -2,7 +2,7 @@
 // while installed; the manager's job table indexes installed jobs by id.
 import type { JobDetails, JobSummary } from './api.ts';
 import type { JobEndCause, JobInfo, JobOrigin } from './events.ts';
-import type { InstallableJobType, JobId, JobResult, JobState, Usec } from './types.ts';
+import type { ActiveState, InstallableJobType, JobId, JobResult, JobState, UnitName, Usec } from './types.ts';
 import type { Unit } from './unit.ts';
 
 export interface Job {
@@ -25,11 +25,18 @@ export interface Job {
   deadlineSetting: 'JobTimeoutSec' | 'JobRunningTimeoutSec' | null;
   result: JobResult | null;
   cause: JobEndCause | null;
+  /** The JobInfo last handed out (jobInfo), reused while the job's type and state are unchanged. */
+  info: JobInfo | null;
 }
 
 export const jobTimerId = (id: JobId): string => `job:${id}`;
 
-export const jobInfo = (j: Job): JobInfo => ({ id: j.id, unit: j.unit.id, type: j.type, state: j.state, origin: j.origin });
+/** The job's public facts now. JobInfo is immutable, so events share one while nothing changed (JobChanged and JobRemoved of a running job). */
+export function jobInfo(j: Job): JobInfo {
+  const last = j.info;
+  if (last !== null && last.type === j.type && last.state === j.state) return last;
+  return (j.info = { id: j.id, unit: j.unit.id, type: j.type, state: j.state, origin: j.origin });
+}
 
 export const jobSummary = (j: Job): JobSummary => ({ id: j.id, unit: j.unit.id, type: j.type, state: j.state });
 
@@ -44,4 +51,25 @@ export function describeOrigin(o: JobOrigin): string {
     case 'dependency': return `pulled in by ${o.jobType} job${o.job !== null ? ` ${o.job}` : ''} for ${o.unit} via ${o.dependency}`;
     case 'internal': return o.reason;
   }
+}
+
+/**
+ * "web.service is active": why a job ended that its unit's new state completed. Few are ever read
+ * (clients ask for few jobs), so the text is made when read, not for every job; JSON (signals,
+ * GetJob) sees the same { kind, text, unit } as a plain cause.
+ */
+export class UnitStateCause implements JobEndCause {
+  readonly kind: JobEndCause['kind'];
+  readonly unit: UnitName;
+  private readonly state: ActiveState;
+
+  constructor(kind: JobEndCause['kind'], unit: UnitName, state: ActiveState) {
+    this.kind = kind;
+    this.unit = unit;
+    this.state = state;
+  }
+
+  get text(): string { return `${this.unit} is ${this.state}`; }
+
+  toJSON(): JobEndCause { return { kind: this.kind, text: this.text, unit: this.unit }; }
 }

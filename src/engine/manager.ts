@@ -10,13 +10,13 @@ import { collectUnits } from './collect.ts';
 import { DependencyGraph } from './deps.ts';
 import { dependencyTree } from './dependency-tree.ts';
 import { beginShutdown } from './emergency-action.ts';
-import type { EngineState } from './engine-state.ts';
+import { endedJob, ENDED_JOBS_KEPT, type EngineState } from './engine-state.ts';
 import { enqueueInternal, enqueueJob } from './enqueue.ts';
 import { exclusiveJobFields, exclusiveReloaded, exclusiveStatusFields, newExclusiveState } from './exclusive.ts';
 import { fail, ok, type Result } from './errors.ts';
 import type { Input } from './inputs.ts';
 import { dispatchRunQueue, finishJob, timeOutJob } from './job-runner.ts';
-import { jobDetails, jobSummary } from './job.ts';
+import { jobDetails, jobSummary, type Job } from './job.ts';
 import { jobsBlockedBy, jobsWaitedFor } from './job-order.ts';
 import { needsDaemonReload, reloadAll, resolveUnit, retireRemovedUnits } from './loader.ts';
 import type { PresetMode } from './install.ts';
@@ -59,7 +59,7 @@ export class Manager implements ManagerApi {
     this.s = {
       ports, unitPath: options.unitPath, index: new UnitFileIndex(options.unitPath, ports.fs),
       units: new Map(), graph: new DependencyGraph(), jobs: new Map(), nextJobId: 1, execs: new Map(), nextExecId: 1,
-      runQueue: new RunQueue(), ended: new Map(), endedOrder: [], endedHead: 0, upholdQueue: new Set(), boundQueue: new Set(), unneededQueue: new Set(), checkLimits: new Map(),
+      runQueue: new RunQueue(), ended: new Array<Job | undefined>(ENDED_JOBS_KEPT).fill(undefined), endedNext: 0, upholdQueue: new Set(), boundQueue: new Set(), unneededQueue: new Set(), checkLimits: new Map(),
       collectQueue: new Set(),
       context: null, shuttingDown: false, idleAnnounced: false, exclusive: newExclusiveState(),
       startup: { realtime: ports.clock.realtime(), monotonic: ports.clock.now() }, lastStamp: { realtime: -1, monotonic: -1 },
@@ -176,7 +176,7 @@ export class Manager implements ManagerApi {
   getJob(id: JobId): Result<JobDetails> {
     const live = this.s.jobs.get(id);
     if (live) return ok({ ...jobDetails(live), ...exclusiveJobFields(this.s, live) });
-    const ended = this.s.ended.get(id);
+    const ended = endedJob(this.s, id);
     return ended ? ok(jobDetails(ended)) : fail('NoSuchJob', [id]);
   }
 
