@@ -48,8 +48,9 @@ export const newExclusiveState = (): ExclusiveState => ({ holders: new Map(), he
 const groupsOf = (u: Unit): readonly string[] => u.config.settings.exclusive;
 
 /**
- * Files a job of a member under its groups, in id order. Called when the job is queued, so a
- * later job sees an earlier one that is in the run queue even if ordering holds it back. Jobs of
+ * Files a job of a member under its groups, in id order. Called when the job is installed or
+ * merged into, and for every job after a reload (the only change of a unit's groups), so a later
+ * job sees an earlier one that is in the run queue even if ordering holds it back. Jobs of
  * every type are filed: a restart turns into a start and a merge can make any job a start, and
  * they keep their place (only waiting start jobs count in the decision).
  */
@@ -61,7 +62,7 @@ export function fileExclusive(s: EngineState, job: Job): void {
 
 /** The decision above, for a job its ordering lets run; O(groups × waiters of those groups). */
 export function exclusiveAllows(s: EngineState, job: Job): boolean {
-  // Every queued job with groups is filed (addToRunQueue): with none filed, this one has none.
+  // Every installed job with groups is filed (fileExclusive): with none filed, this one has none.
   if (job.type !== 'start' || s.exclusive.filed.size === 0) return true;
   const groups = groupsOf(job.unit);
   if (groups.length === 0 || s.exclusive.held.has(job.unit)) return true;
@@ -166,8 +167,8 @@ export function exclusiveStateChanged(s: EngineState, u: Unit, os: ActiveState, 
 
 /** After a daemon-reload: every filed job decides again under its unit's new groups. */
 export function exclusiveReloaded(s: EngineState): void {
-  // Queued jobs were filed under their old groups; queueing them again would not file them anew.
-  s.runQueue.forEach((j) => fileExclusive(s, j));
+  // Jobs are filed when installed, under their units' groups of then.
+  s.jobs.forEach((j) => fileExclusive(s, j));
   for (const g of [...s.exclusive.waiters.keys()]) wakeGroup(s, g);
 }
 

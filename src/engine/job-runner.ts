@@ -40,6 +40,7 @@ export function installJob(s: EngineState, unit: Unit, type: InstallableJobType,
       existing.ignoreOrder ||= o.ignoreOrder;
       // A running job that cannot absorb the new one is patched and re-run (job.c's "re-running").
       if (runningAndNotSuperset) existing.state = 'waiting';
+      fileExclusive(s, existing);
       s.ports.events.emit({ kind: 'JobChanged', job: jobInfo(existing) });
       addToRunQueue(s, existing);
       return { job: existing, merged: true, canceled: null };
@@ -59,6 +60,9 @@ export function installJob(s: EngineState, unit: Unit, type: InstallableJobType,
   }
   if (type === 'nop') unit.nopJob = job; else unit.job = job;
   job.installed = true;
+  // Filed when installed, not when first looked at: the queue runs by unit priority, and a later
+  // job looked at first must still see an earlier one of its Exclusive= group.
+  fileExclusive(s, job);
   s.jobs.set(job.id, job);
   armJobTimer(s, job);
   s.ports.events.emit({ kind: 'JobNew', job: jobInfo(job) });
@@ -77,9 +81,6 @@ function armJobTimer(s: EngineState, job: Job): void {
 export function addToRunQueue(s: EngineState, job: Job): void {
   if (job.inRunQueue || !job.installed) return;
   job.inRunQueue = true;
-  // Filed on queueing, not when first looked at: the queue runs by unit priority, and a later
-  // job looked at first must still see an earlier one of its Exclusive= group.
-  fileExclusive(s, job);
   s.runQueue.push(job);
 }
 

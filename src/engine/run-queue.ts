@@ -41,12 +41,6 @@ export class RunQueue {
 
   get size(): number { return this.jobs.length + this.deferred.length; }
 
-  /** Every queued job, in no particular order. */
-  forEach(f: (job: Job) => void): void {
-    this.jobs.forEach((j) => f(j));
-    this.deferred.forEach((j) => f(j));
-  }
-
   /**
    * Queues a job for the next round: it is not looked at again before every job queued now has
    * been, whatever their priorities, so the jobs it yields to are decided first.
