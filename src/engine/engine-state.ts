@@ -24,6 +24,8 @@ export interface EngineState {
   nextExecId: ExecId;
   /** Installed jobs that may be able to make progress, best first (02 §7.1, run-queue.ts). */
   readonly runQueue: RunQueue;
+  /** How many installed jobs are stop-like (stop, restart): none means no start job waits for one. */
+  stopLikeJobs: number;
   /**
    * The last ENDED_JOBS_KEPT ended jobs, so clients can ask why they ended: a ring written at
    * `endedNext`, overwriting the oldest. The Job itself (nothing changes it once uninstalled);

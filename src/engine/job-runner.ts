@@ -35,7 +35,7 @@ export function installJob(s: EngineState, unit: Unit, type: InstallableJobType,
   if (existing) {
     if (!conflicting(existing.type, type)) {
       const runningAndNotSuperset = existing.state === 'running' && (type === 'reload' || !superset(existing.type, type));
-      if (existing.type !== 'nop') existing.type = mergeAndCollapse(existing.type, type, unit.activeState) ?? existing.type;
+      if (existing.type !== 'nop') setJobType(s, existing, mergeAndCollapse(existing.type, type, unit.activeState) ?? existing.type);
       existing.irreversible ||= o.irreversible;
       existing.ignoreOrder ||= o.ignoreOrder;
       // A running job that cannot absorb the new one is patched and re-run (job.c's "re-running").
@@ -60,6 +60,7 @@ export function installJob(s: EngineState, unit: Unit, type: InstallableJobType,
   }
   if (type === 'nop') unit.nopJob = job; else unit.job = job;
   job.installed = true;
+  if (isStopLike(type)) s.stopLikeJobs++;
   // Filed when installed, not when first looked at: the queue runs by unit priority, and a later
   // job looked at first must still see an earlier one of its Exclusive= group.
   fileExclusive(s, job);
@@ -68,6 +69,12 @@ export function installJob(s: EngineState, unit: Unit, type: InstallableJobType,
   s.ports.events.emit({ kind: 'JobNew', job: jobInfo(job) });
   addToRunQueue(s, job);
   return { job, merged: false, canceled };
+}
+
+/** Changes an installed job's type, keeping s.stopLikeJobs right. */
+function setJobType(s: EngineState, job: Job, type: InstallableJobType): void {
+  s.stopLikeJobs += Number(isStopLike(type)) - Number(isStopLike(job.type));
+  job.type = type;
 }
 
 function armJobTimer(s: EngineState, job: Job): void {
@@ -122,6 +129,8 @@ function isOrderRunnable(s: EngineState, job: Job): boolean {
       if (o && o.type !== 'nop' && !o.ignoreOrder) return false;
     }
   }
+  // No stop-like job installed (a boot, say): nothing after this unit can hold it back.
+  if (s.stopLikeJobs === 0) return true;
   for (let i = 0; i < before.length; i++) {
     const o = before[i]!.job;
     if (o && !o.ignoreOrder && isStopLike(o.type)) return false;
@@ -219,7 +228,7 @@ function endJob(s: EngineState, job: Job, result: JobResult, recursive: boolean,
   const unit = job.unit;
   if (!already) logJobDone(s, job, result);
   if (result === 'done' && job.type === 'restart') {
-    job.type = 'start';
+    setJobType(s, job, 'start');
     job.state = 'waiting';
     s.ports.events.emit({ kind: 'JobChanged', job: jobInfo(job) });
     addToRunQueue(s, job);
@@ -267,6 +276,7 @@ function uninstallJob(s: EngineState, job: Job, result: JobResult, cause: JobEnd
   if (unit.job === job) unit.job = null;
   if (unit.nopJob === job) unit.nopJob = null;
   job.installed = false;
+  if (isStopLike(job.type)) s.stopLikeJobs--;
   job.result = result;
   job.cause = cause;
   s.jobs.delete(job.id);

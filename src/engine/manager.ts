@@ -59,7 +59,7 @@ export class Manager implements ManagerApi {
     this.s = {
       ports, unitPath: options.unitPath, index: new UnitFileIndex(options.unitPath, ports.fs),
       units: new Map(), graph: new DependencyGraph(), jobs: new Map(), nextJobId: 1, execs: new Map(), nextExecId: 1,
-      runQueue: new RunQueue(), ended: new Array<Job | undefined>(ENDED_JOBS_KEPT).fill(undefined), endedNext: 0, upholdQueue: new Set(), boundQueue: new Set(), unneededQueue: new Set(), checkLimits: new Map(),
+      runQueue: new RunQueue(), stopLikeJobs: 0, ended: new Array<Job | undefined>(ENDED_JOBS_KEPT).fill(undefined), endedNext: 0, upholdQueue: new Set(), boundQueue: new Set(), unneededQueue: new Set(), checkLimits: new Map(),
       collectQueue: new Set(),
       context: null, shuttingDown: false, idleAnnounced: false, exclusive: newExclusiveState(),
       startup: { realtime: ports.clock.realtime(), monotonic: ports.clock.now() }, lastStamp: { realtime: -1, monotonic: -1 },
