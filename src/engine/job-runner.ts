@@ -232,7 +232,7 @@ function endJob(s: EngineState, job: Job, result: JobResult, recursive: boolean,
     job.state = 'waiting';
     s.ports.events.emit({ kind: 'JobChanged', job: jobInfo(job) });
     addToRunQueue(s, job);
-    wakeNeighbours(s, unit);
+    wakeNeighbours(s, unit, true);
     return;
   }
   uninstallJob(s, job, result, cause);
@@ -250,7 +250,7 @@ function endJob(s: EngineState, job: Job, result: JobResult, recursive: boolean,
   }
   if (result === 'timeout' || result === 'dependency') startOnFailure(s, unit);
   notifyTriggeredBy(s, unit);
-  wakeNeighbours(s, unit);
+  wakeNeighbours(s, unit, isStopLike(type));
 }
 
 function failDependent(s: EngineState, name: string, cause: Job, result: JobResult): void {
@@ -262,9 +262,14 @@ function failDependent(s: EngineState, name: string, cause: Job, result: JobResu
   });
 }
 
-function wakeNeighbours(s: EngineState, unit: Unit): void {
+/**
+ * A job of `unit` ended (or a restart's stop half did): the jobs that may have waited for it run
+ * again. Jobs of units ordered after it wait for any job; jobs of units ordered before it only
+ * for a stop-like one (isOrderRunnable), so those are left alone when `stopLike` is false.
+ */
+function wakeNeighbours(s: EngineState, unit: Unit, stopLike: boolean): void {
   const { after, before } = linksOf(s, unit);
-  for (let i = 0; i < after.length; i++) wake(s, after[i]!);
+  if (stopLike) for (let i = 0; i < after.length; i++) wake(s, after[i]!);
   for (let i = 0; i < before.length; i++) wake(s, before[i]!);
   submitChecks(s, unit);
 }
