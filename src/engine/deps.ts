@@ -92,8 +92,16 @@ export interface OrderNode {
   unit: Unit | undefined;
 }
 
+/** A unit's node as readers of its ordering neighbours see it. */
+export interface OrderView extends OrderNode {
+  /** KIND_BIT bits of the kinds the unit has at least one edge of. */
+  readonly mask: number;
+  readonly after: ReadonlySet<OrderNode>;
+  readonly before: ReadonlySet<OrderNode>;
+}
+
 /** One unit's edges by kind, which kinds are not empty, and its ordering neighbours as nodes. */
-interface Node extends OrderNode {
+interface Node extends OrderView {
   readonly kinds: Map<DepKind, Set<UnitName>>;
   mask: number;
   readonly after: Set<Node>;
@@ -134,6 +142,11 @@ export class DependencyGraph {
   /** KIND_BIT bits of the kinds `unit` has at least one edge of. */
   kindMask(unit: UnitName): number {
     return this.edges.get(unit)?.mask ?? 0;
+  }
+
+  /** The unit's own node: its kind mask and ordering neighbours in one lookup (unit-links.ts). */
+  orderNode(unit: UnitName): OrderView | undefined {
+    return this.edges.get(unit);
   }
 
   /** get(unit, 'After' | 'Before') as nodes, in the same order. */

@@ -22,28 +22,41 @@ const NO_UNITS: readonly Unit[] = Object.freeze([]);
 export function linksOf(s: EngineState, unit: Unit): UnitLinks {
   const cached = unit.links;
   if (cached !== null && cached.graph === s.graph && cached.version === s.graph.version) return cached;
-  const resolved = { all: true };
+  const node = s.graph.orderNode(unit.id);
+  if (node) node.unit ??= unit; // spares the neighbours that resolve this node a lookup by name
+  fill.s = s;
+  fill.all = true;
   const links: UnitLinks = {
-    graph: s.graph, version: s.graph.version, kinds: s.graph.kindMask(unit.id),
-    after: resolveUnits(s, s.graph.orderNeighbours(unit.id, 'After'), resolved),
-    before: resolveUnits(s, s.graph.orderNeighbours(unit.id, 'Before'), resolved),
+    graph: s.graph, version: s.graph.version, kinds: node?.mask ?? 0,
+    after: node ? resolveUnits(node.after) : NO_UNITS,
+    before: node ? resolveUnits(node.before) : NO_UNITS,
   };
   // A name without a unit yet is skipped, as a lookup would skip it, and looked up again next time.
-  if (resolved.all) unit.links = links;
+  if (fill.all) unit.links = links;
   return links;
 }
 
+/**
+ * resolveUnits' pass over a set: Set.forEach with this as `this` instead of a closure, so
+ * building a unit's links allocates only its two arrays (it runs once per unit per graph).
+ */
+interface Fill { s: EngineState | null; out: Unit[]; n: number; all: boolean }
+const fill: Fill = { s: null, out: [], n: 0, all: true };
+
+function fillOne(this: Fill, node: OrderNode): void {
+  const u = (node.unit ??= this.s!.units.get(node.name));
+  if (u) this.out[this.n++] = u; else this.all = false;
+}
+
 /** The units of `nodes`; each node remembers its unit, so a unit is looked up by name once per graph. */
-function resolveUnits(s: EngineState, nodes: ReadonlySet<OrderNode>, resolved: { all: boolean }): readonly Unit[] {
+function resolveUnits(nodes: ReadonlySet<OrderNode>): readonly Unit[] {
   if (nodes.size === 0) return NO_UNITS;
   // Sized up front: these arrays live as long as the graph, and a growing one keeps spare room.
   const out = new Array<Unit>(nodes.size);
-  let n = 0;
-  nodes.forEach((node) => { // forEach: no iterator objects on this hot path
-    const u = (node.unit ??= s.units.get(node.name));
-    if (u) out[n++] = u; else resolved.all = false;
-  });
-  out.length = n;
+  fill.out = out;
+  fill.n = 0;
+  nodes.forEach(fillOne, fill); // forEach: no iterator objects on this hot path
+  out.length = fill.n;
   return out;
 }
 
