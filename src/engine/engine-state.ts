@@ -3,6 +3,7 @@
 import type { DependencyGraph } from './deps.ts';
 import type { ExclusiveState } from './exclusive.ts';
 import type { Job } from './job.ts';
+import type { JobTable } from './job-table.ts';
 import type { Ports } from './ports.ts';
 import type { RunQueue } from './run-queue.ts';
 import type { ExecId, JobId, UnitName, Usec } from './types.ts';
@@ -17,8 +18,8 @@ export interface EngineState {
   /** Every name (id and aliases) → its unit. */
   readonly units: Map<UnitName, Unit>;
   graph: DependencyGraph;
-  /** Installed jobs by id. */
-  readonly jobs: Map<JobId, Job>;
+  /** Installed jobs by id (job-table.ts). */
+  readonly jobs: JobTable;
   nextJobId: JobId;
   readonly execs: Map<ExecId, Unit>;
   nextExecId: ExecId;

@@ -64,7 +64,7 @@ export function installJob(s: EngineState, unit: Unit, type: InstallableJobType,
   // Filed when installed, not when first looked at: the queue runs by unit priority, and a later
   // job looked at first must still see an earlier one of its Exclusive= group.
   fileExclusive(s, job);
-  s.jobs.set(job.id, job);
+  s.jobs.add(job);
   armJobTimer(s, job);
   s.ports.events.emit({ kind: 'JobNew', job: jobInfo(job) });
   addToRunQueue(s, job);

@@ -25,6 +25,7 @@ import type { EnqueueRequest, ManagerApi, RequestContext } from './manager-api.t
 import { environmentBlock, setEnvironment, unsetEnvironment } from './manager-environment.ts';
 import type { Ports } from './ports.ts';
 import { RunQueue } from './run-queue.ts';
+import { JobTable } from './job-table.ts';
 import { statusPreset, unitFileState, unitProperties } from './properties.ts';
 import { isInactiveOrFailed } from './states.ts';
 import { systemState, type BootPhase } from './system-state.ts';
@@ -58,7 +59,7 @@ export class Manager implements ManagerApi {
     const ports: Ports = { ...hostPorts, host: { ...hostPorts.host, environment: this.environment } };
     this.s = {
       ports, unitPath: options.unitPath, index: new UnitFileIndex(options.unitPath, ports.fs),
-      units: new Map(), graph: new DependencyGraph(), jobs: new Map(), nextJobId: 1, execs: new Map(), nextExecId: 1,
+      units: new Map(), graph: new DependencyGraph(), jobs: new JobTable(), nextJobId: 1, execs: new Map(), nextExecId: 1,
       runQueue: new RunQueue(), stopLikeJobs: 0, ended: new Array<Job | undefined>(ENDED_JOBS_KEPT).fill(undefined), endedNext: 0, upholdQueue: new Set(), boundQueue: new Set(), unneededQueue: new Set(), checkLimits: new Map(),
       collectQueue: new Set(),
       context: null, shuttingDown: false, idleAnnounced: false, exclusive: newExclusiveState(),
@@ -170,7 +171,7 @@ export class Manager implements ManagerApi {
   }
 
   listJobs(): JobSummary[] {
-    return [...this.s.jobs.values()].sort((a, b) => a.id - b.id).map((j) => ({ ...jobSummary(j), ...exclusiveJobFields(this.s, j) }));
+    return this.s.jobs.list().map((j) => ({ ...jobSummary(j), ...exclusiveJobFields(this.s, j) }));
   }
 
   getJob(id: JobId): Result<JobDetails> {
@@ -195,7 +196,7 @@ export class Manager implements ManagerApi {
   }
 
   clearJobs(who: RequestContext): number {
-    const jobs = [...this.s.jobs.values()];
+    const jobs = this.s.jobs.list();
     for (const job of jobs) {
       if (job.installed) finishJob(this.s, job, 'canceled', { recursive: false, cause: { kind: 'canceled-by-client', text: `all jobs canceled by ${who.client}${who.pid !== null ? ` (pid ${who.pid})` : ''}` } });
     }

@@ -1,0 +1,47 @@
+// The installed-jobs table: lookups, id order, and that an old job that never ends keeps the
+// table small while many younger jobs come and go.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { JobTable } from '../../../src/engine/job-table.ts';
+import type { Job } from '../../../src/engine/job.ts';
+
+const job = (id: number): Job => ({ id } as Job);
+const ids = (t: JobTable): number[] => t.list().map((j) => j.id);
+
+test('get, delete and size follow adds and deletes; unknown ids are absent', () => {
+  const t = new JobTable();
+  for (let id = 1; id <= 5; id++) t.add(job(id));
+  t.delete(2);
+  t.delete(2);
+  t.delete(99);
+  assert.equal(t.size, 4);
+  assert.equal(t.get(2), undefined);
+  assert.equal(t.get(3)?.id, 3);
+  assert.equal(t.get(0), undefined);
+  assert.equal(t.get(Number.NaN), undefined);
+  assert.deepEqual(ids(t), [1, 3, 4, 5]);
+  assert.throws(() => t.add(job(4)));
+});
+
+test('an old job that stays: younger jobs churn, lookups and id order hold, the window stays bounded', () => {
+  const t = new JobTable();
+  t.add(job(1));
+  let next = 2;
+  for (let round = 0; round < 200; round++) {
+    const batch: number[] = [];
+    for (let k = 0; k < 500; k++) { t.add(job(next)); batch.push(next++); }
+    // Ends out of order, keeping one in every 250 for a while.
+    for (const id of batch.reverse()) if (id % 250 !== 0) t.delete(id);
+  }
+  const kept = [1, ...Array.from({ length: Math.floor((next - 1) / 250) }, (_, i) => (i + 1) * 250)];
+  assert.equal(t.size, kept.length);
+  assert.deepEqual(ids(t), kept);
+  assert.equal(t.get(1)?.id, 1);
+  assert.equal(t.get(500)?.id, 500);
+  assert.equal(t.get(501), undefined);
+  const slots = (t as unknown as { slots: unknown[] }).slots.length;
+  assert.ok(slots <= 16 * t.size + 2048, `window of ${slots} slots for ${t.size} jobs`);
+  for (const id of kept) t.delete(id);
+  assert.equal(t.size, 0);
+  assert.deepEqual(ids(t), []);
+});
