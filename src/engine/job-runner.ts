@@ -49,8 +49,8 @@ export function installJob(s: EngineState, unit: Unit, type: InstallableJobType,
   }
   const job: Job = {
     id: s.nextJobId++, unit, type, state: 'waiting', irreversible: o.irreversible, ignoreOrder: o.ignoreOrder,
-    installed: false, inRunQueue: false, priority: priorityKey(unit), installedAt: s.ports.clock.now(), origin: o.origin,
-    deadline: Number.POSITIVE_INFINITY, deadlineSetting: null, result: null, cause: null, info: null,
+    installed: false, inRunQueue: false, priority: priorityKey(unit), origin: o.origin,
+    deadline: 0, deadlineSetting: null, result: null, cause: null, info: null,
   };
   if (canceled) {
     finishJob(s, canceled, 'canceled', { recursive: false, cause: {
@@ -77,10 +77,11 @@ function setJobType(s: EngineState, job: Job, type: InstallableJobType): void {
   job.type = type;
 }
 
+/** JobTimeoutSec= counts from now, when the job is installed. */
 function armJobTimer(s: EngineState, job: Job): void {
   const timeout = job.unit.config.settings.jobTimeoutUsec;
   if (!Number.isFinite(timeout) || timeout <= 0) return;
-  job.deadline = job.installedAt + timeout;
+  job.deadline = s.ports.clock.now() + timeout;
   job.deadlineSetting = 'JobTimeoutSec';
   s.ports.timers.arm(jobTimerId(job.id), job.deadline);
 }
@@ -188,7 +189,7 @@ function armRunningTimer(s: EngineState, job: Job): void {
   const t = job.unit.config.settings.jobRunningTimeoutUsec;
   if (!Number.isFinite(t) || t <= 0) return;
   const at = s.ports.clock.now() + t;
-  if (at < job.deadline) {
+  if (job.deadlineSetting === null || at < job.deadline) {
     job.deadline = at;
     job.deadlineSetting = 'JobRunningTimeoutSec';
     s.ports.timers.arm(jobTimerId(job.id), at);
@@ -286,7 +287,7 @@ function uninstallJob(s: EngineState, job: Job, result: JobResult, cause: JobEnd
   job.cause = cause;
   s.jobs.delete(job.id);
   exclusiveJobRemoved(s, job);
-  if (Number.isFinite(job.deadline)) s.ports.timers.cancel(jobTimerId(job.id));
+  if (job.deadlineSetting !== null) s.ports.timers.cancel(jobTimerId(job.id));
   rememberEndedJob(s, job);
   s.ports.events.emit({ kind: 'JobRemoved', job: jobInfo(job), result, cause });
 }

@@ -16,12 +16,11 @@ export interface Job {
   inRunQueue: boolean;
   /** The unit's run-queue key when the job was installed (run-queue.ts's priorityKey). */
   readonly priority: number;
-  readonly installedAt: Usec;
   /** Why the job exists; kept from the first transaction that created it. */
   readonly origin: JobOrigin;
-  /** Deadline of the job's own timer (JobTimeoutSec=), Infinity when none. */
+  /** Deadline of the job's own timer (JobTimeoutSec=); meaningless while deadlineSetting is null. */
   deadline: Usec;
-  /** Which setting armed the deadline, for the cause text when it expires. */
+  /** Which setting armed the deadline (for the cause text when it expires), null when none did. */
   deadlineSetting: 'JobTimeoutSec' | 'JobRunningTimeoutSec' | null;
   result: JobResult | null;
   cause: JobEndCause | null;
