@@ -31,6 +31,8 @@ export function linksOf(s: EngineState, unit: Unit): UnitLinks {
     after: node ? resolveUnits(node.after) : NO_UNITS,
     before: node ? resolveUnits(node.before) : NO_UNITS,
   };
+  fill.s = null; // holds no engine state between builds
+  fill.out = NO_OUT;
   // A name without a unit yet is skipped, as a lookup would skip it, and looked up again next time.
   if (fill.all) unit.links = links;
   return links;
@@ -41,7 +43,8 @@ export function linksOf(s: EngineState, unit: Unit): UnitLinks {
  * building a unit's links allocates only its two arrays (it runs once per unit per graph).
  */
 interface Fill { s: EngineState | null; out: Unit[]; n: number; all: boolean }
-const fill: Fill = { s: null, out: [], n: 0, all: true };
+const NO_OUT: Unit[] = [];
+const fill: Fill = { s: null, out: NO_OUT, n: 0, all: true };
 
 function fillOne(this: Fill, node: OrderNode): void {
   const u = (node.unit ??= this.s!.units.get(node.name));
