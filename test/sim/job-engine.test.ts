@@ -181,3 +181,38 @@ test('MONITOR_* are left out when two loaded units name the unit in OnFailure= (
   assert.equal(spawned.length, 1, 'f1 failed and triggered mon.service');
   assert.deepEqual(Object.keys(spawned[0]!.env).filter((k) => k.startsWith('MONITOR_')), []);
 });
+
+test("jobs runnable together run in systemd's order: unit type (targets before services), then Nice=, then name", () => {
+  const plain = (extra = ''): string => svc(`ExecStart=/sim/run${extra}`, 'DefaultDependencies=no');
+  const sim = new Sim({ files: {
+    [`${U}/all.target`]: '[Unit]\nDefaultDependencies=no\nWants=a.service b.service c.service z.target\n',
+    [`${U}/a.service`]: plain('\nNice=5'),
+    [`${U}/b.service`]: plain(),
+    [`${U}/c.service`]: plain('\nNice=-5'),
+    [`${U}/z.target`]: '[Unit]\nDefaultDependencies=no\n',
+  } });
+  jobOf(sim.enqueue('all.target', 'start'));
+  sim.runFor(1);
+  const running = sim.events.flatMap((e) => (e.kind === 'JobChanged' && e.job.state === 'running' ? [e.job.unit] : []));
+  assert.deepEqual(running, ['all.target', 'z.target', 'c.service', 'b.service', 'a.service']);
+  assert.deepEqual(sim.spawned.map((r) => r.unit), ['c.service', 'b.service', 'a.service']);
+});
+
+test('a start job waits for the stop job of a unit ordered after it, also while other jobs come and go', () => {
+  const sim = new Sim({ files: {
+    [`${U}/early.service`]: svc('ExecStart=/sim/run', 'Before=late.service'),
+    [`${U}/late.service`]: svc('ExecStart=/sim/run\nExecStop=/sim/run exit=2', ''),
+    [`${U}/other.service`]: svc('ExecStart=/sim/run'),
+  } });
+  jobOf(sim.enqueue('late.service', 'start'));
+  sim.runFor(1);
+  const stop = jobOf(sim.enqueue('late.service', 'stop'));
+  jobOf(sim.enqueue('other.service', 'start'));
+  const start = jobOf(sim.enqueue('early.service', 'start'));
+  sim.runFor(1);
+  assert.equal(sim.jobResult(start), undefined, 'early.service waits for the stop of late.service (ordered after it)');
+  assert.equal(sim.state('other.service'), 'active/running/success');
+  sim.runFor(2);
+  assert.equal(sim.jobResult(stop), 'done');
+  assert.equal(sim.jobResult(start), 'done');
+});
