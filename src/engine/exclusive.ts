@@ -13,7 +13,8 @@
 //   1. the unit already holds its groups (a start merged into its own activation): run;
 //   2. some group has another holder: wait; the job is woken when that holder ends;
 //   3. an earlier start job (lower id: enqueued first) of a member of one of its groups is in the
-//      run queue: let it go first, and come back right after it (FIFO, across groups too);
+//      run queue: let it go first, and come back in the queue's next round, after it, whatever
+//      the two units' priorities (enqueue order, across groups too);
 //   4. otherwise run, and the activation takes every group at once (all or nothing).
 //
 // Why this cannot deadlock, also with ordering: a job waits here only for (a) a holder unit to

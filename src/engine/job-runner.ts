@@ -1,8 +1,9 @@
 // Installed jobs: installing into a slot (02 §8), running (02 §7), reacting to unit state
 // changes (02 §9.1) and finishing (02 §9.2). Queue model: a job enters the run queue when it
-// is installed or merged, when its unit changes state while it waits, and when a job of an
-// ordered neighbour finishes; the queue is drained only by dispatch(), which the daemon calls
-// when nothing else is pending, so a client's reply always precedes the first run of its job.
+// is installed or merged, when its unit changes state while it waits, and when a job it may
+// wait for finishes (wakeNeighbours); the queue (run-queue.ts: systemd's priority order) is
+// drained only by dispatch(), which the daemon calls when nothing else is pending, so a
+// client's reply always precedes the first run of its job.
 import { conflicting, isStopLike, mergeAndCollapse, superset } from './job-tables.ts';
 import { describeOrigin, jobInfo, jobTimerId, UnitStateCause, type Job } from './job.ts';
 import { ENDED_JOBS_KEPT, type EngineState } from './engine-state.ts';

@@ -30,7 +30,10 @@ export interface Job {
 
 export const jobTimerId = (id: JobId): string => `job:${id}`;
 
-/** The job's public facts now. JobInfo is immutable, so events share one while nothing changed (JobChanged and JobRemoved of a running job). */
+/**
+ * The job's public facts now. JobInfo is immutable, so events share one while nothing changed
+ * (JobChanged and JobRemoved of a job that ended while running).
+ */
 export function jobInfo(j: Job): JobInfo {
   const last = j.info;
   if (last !== null && last.type === j.type && last.state === j.state) return last;
