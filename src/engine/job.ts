@@ -24,20 +24,23 @@ export interface Job {
   deadlineSetting: 'JobTimeoutSec' | 'JobRunningTimeoutSec' | null;
   result: JobResult | null;
   cause: JobEndCause | null;
-  /** The JobInfo last handed out (jobInfo), reused while the job's type and state are unchanged. */
+  /** The JobInfo handed out while running (jobInfo), reused while type and state are unchanged. */
   info: JobInfo | null;
 }
 
 export const jobTimerId = (id: JobId): string => `job:${id}`;
 
 /**
- * The job's public facts now. JobInfo is immutable, so events share one while nothing changed
- * (JobChanged and JobRemoved of a job that ended while running).
+ * The job's public facts now. JobInfo is immutable, so a running job's JobChanged and JobRemoved
+ * share one. Only a running job keeps its copy: a waiting job's would outlive young-generation
+ * collections for nothing.
  */
 export function jobInfo(j: Job): JobInfo {
   const last = j.info;
   if (last !== null && last.type === j.type && last.state === j.state) return last;
-  return (j.info = { id: j.id, unit: j.unit.id, type: j.type, state: j.state, origin: j.origin });
+  const info: JobInfo = { id: j.id, unit: j.unit.id, type: j.type, state: j.state, origin: j.origin };
+  j.info = j.state === 'running' ? info : null;
+  return info;
 }
 
 export const jobSummary = (j: Job): JobSummary => ({ id: j.id, unit: j.unit.id, type: j.type, state: j.state });
