@@ -15,7 +15,7 @@ export class JobTable {
   private base = 1;
   /** Index of the first slot that may hold a job. */
   private head = 0;
-  /** Old jobs moved out of the window, in id order (all ids below base). */
+  /** Old jobs moved out of the window (all ids below base), nearly always in id order. */
   private readonly old = new Map<JobId, Job>();
   private count = 0;
 
@@ -26,12 +26,22 @@ export class JobTable {
     return i >= this.head && i < this.slots.length ? this.slots[i] : id < this.base ? this.old.get(id) : undefined;
   }
 
-  /** Adds a job whose id is higher than every id added before (ids only grow). */
+  /**
+   * Adds a job. Ids only grow, but a job can be added after a younger one (installing it may end
+   * the job it replaces, and what that triggers may install another first): then it takes the
+   * slot left for it, or goes to `old` if the window has moved past it.
+   */
   add(job: Job): void {
     const i = job.id - this.base;
-    if (i < this.slots.length) throw new Error(`job ${job.id} added out of order`);
-    while (this.slots.length < i) this.slots.push(undefined);
-    this.slots.push(job);
+    if (i >= this.slots.length) {
+      while (this.slots.length < i) this.slots.push(undefined);
+      this.slots.push(job);
+    } else if (i >= 0) {
+      this.slots[i] = job;
+      if (i < this.head) this.head = i;
+    } else {
+      this.old.set(job.id, job);
+    }
     this.count++;
   }
 
@@ -48,7 +58,7 @@ export class JobTable {
     }
   }
 
-  /** Every job in id order. */
+  /** Every job, in id order but for a job added after a younger one had left the window. */
   forEach(f: (job: Job) => void): void {
     this.old.forEach((j) => f(j));
     const slots = this.slots;
@@ -62,7 +72,7 @@ export class JobTable {
   list(): Job[] {
     const out: Job[] = [];
     this.forEach((j) => out.push(j));
-    return out;
+    return out.sort((a, b) => a.id - b.id); // already sorted but in that rare case: a linear pass
   }
 
   /**

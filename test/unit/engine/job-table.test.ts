@@ -20,7 +20,25 @@ test('get, delete and size follow adds and deletes; unknown ids are absent', () 
   assert.equal(t.get(0), undefined);
   assert.equal(t.get(Number.NaN), undefined);
   assert.deepEqual(ids(t), [1, 3, 4, 5]);
-  assert.throws(() => t.add(job(4)));
+});
+
+test('a job added after a younger one is found and listed in id order, also once the window moved past it', () => {
+  const t = new JobTable();
+  t.add(job(2));
+  t.add(job(1));
+  assert.equal(t.get(1)?.id, 1);
+  assert.deepEqual(ids(t), [1, 2]);
+  t.delete(1);
+  t.delete(2);
+  t.add(job(4000));
+  for (let id = 4001; id <= 6000; id++) t.add(job(id));
+  for (let id = 4001; id <= 6000; id++) t.delete(id);
+  t.add(job(3));
+  assert.equal(t.get(3)?.id, 3);
+  assert.equal(t.get(4000)?.id, 4000);
+  assert.deepEqual(ids(t), [3, 4000]);
+  t.delete(3);
+  assert.equal(t.size, 1);
 });
 
 test('an old job that stays: younger jobs churn, lookups and id order hold, the window stays bounded', () => {
