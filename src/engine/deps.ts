@@ -90,6 +90,12 @@ export interface OrderNode {
   readonly name: UnitName;
   /** The unit named `name`, filled in by its first reader (unit-links.ts); the node is dropped with the unit's edges. */
   unit: Unit | undefined;
+  /**
+   * Scratch slot of the transaction being built (transaction.ts): its entry for this unit, valid
+   * only while `txStamp` equals that build's stamp. Saves a name lookup per ordering edge.
+   */
+  txStamp: number;
+  txEntry: unknown;
 }
 
 /** A unit's node as readers of its ordering neighbours see it. */
@@ -98,6 +104,8 @@ export interface OrderView extends OrderNode {
   readonly mask: number;
   readonly after: ReadonlySet<OrderNode>;
   readonly before: ReadonlySet<OrderNode>;
+  /** The unit's edges by kind (kindsOf). */
+  readonly kinds: ReadonlyMap<DepKind, ReadonlySet<UnitName>>;
 }
 
 /** One unit's edges by kind, which kinds are not empty, and its ordering neighbours as nodes. */
@@ -118,6 +126,10 @@ export class DependencyGraph {
   private readonly edges = new Map<UnitName, Node>();
   /** Bumped by every change, so views derived from the graph (resolved neighbours) know when to rebuild. */
   private changes = 0;
+  private stamps = 0;
+
+  /** A fresh stamp for the OrderNode scratch slots; a slot with an older stamp is empty. */
+  newStamp(): number { return ++this.stamps; }
 
   get version(): number { return this.changes; }
 
@@ -206,7 +218,7 @@ export class DependencyGraph {
 
   private node(name: UnitName): Node {
     let node = this.edges.get(name);
-    if (!node) this.edges.set(name, (node = { name, unit: undefined, kinds: new Map(), mask: 0, after: new Set(), before: new Set() }));
+    if (!node) this.edges.set(name, (node = { name, unit: undefined, txStamp: 0, txEntry: null, kinds: new Map(), mask: 0, after: new Set(), before: new Set() }));
     return node;
   }
 }

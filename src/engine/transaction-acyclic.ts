@@ -1,7 +1,7 @@
 // A fast proof that a transaction's ordering graph has no cycle (02 §6.6), for the common case.
 // It only answers yes or "maybe not": finding and breaking a cycle stays with verifyOrderOnce.
 import { isStopLike } from './job-tables.ts';
-import { headOf, type Tx, type TxJob } from './transaction-model.ts';
+import { entryOfNode, headOf, type Tx, type TxJob } from './transaction-model.ts';
 
 const isOrdered = (j: TxJob): boolean => j.type !== 'nop' && !j.ignoreOrder;
 
@@ -9,7 +9,7 @@ const isOrdered = (j: TxJob): boolean => j.type !== 'nop' && !j.ignoreOrder;
  * With no installed jobs the ordering graph's nodes are the units' head jobs, and each ordered
  * pair "a Before= b" (stored on both sides: b After= a) is one arc: b waits for a, unless b's job
  * is stop-like, then a waits for b (orderFirst in job-tables.ts). Enumerating the pairs from
- * the After= side resolves hub units once per neighbour by a hot name (every service is After=
+ * the After= side reaches each neighbour's entry through its graph node (every service is After=
  * sysinit.target) instead of walking the hubs' Before= sets of every service by name, which is
  * where the depth-first pass spends its time. Kahn's algorithm then consumes the nodes in order
  * of indices; a node left over means a cycle somewhere.
@@ -20,16 +20,17 @@ export function isOrderAcyclic(tx: Tx): boolean {
   const to: number[] = [];
   for (const eb of tx.units.values()) {
     const hb = headOf(eb);
-    const after = hb && isOrdered(hb) ? eb.deps.get('After') : undefined;
-    if (!hb || !after) continue;
+    const after = hb && isOrdered(hb) ? eb.node?.after : undefined;
+    if (!hb || !after || after.size === 0) continue;
     const bWaits = !isStopLike(hb.type);
-    for (const name of after) {
-      const ea = tx.units.get(name);
+    // Neighbours as graph nodes whose scratch slot holds their entry: no lookup by name per arc.
+    after.forEach((node) => {
+      const ea = entryOfNode(tx, node);
       const ha = ea ? headOf(ea) : undefined;
-      if (!ha || !isOrdered(ha)) continue;
+      if (!ha || !isOrdered(ha)) return;
       from.push(bWaits ? ea!.index : eb.index);
       to.push(bWaits ? eb.index : ea!.index);
-    }
+    });
   }
   // Arcs grouped by source (compressed rows), and every node's count of arcs into it.
   const first = new Int32Array(n + 1);

@@ -1,7 +1,7 @@
 // The transaction's internal graph (02 §4, §6.1, §6.7): candidate jobs per unit, job links, and
 // deletion with or without dependents. Private to transaction*.ts; never leaves a build.
 import type { InstallableJobType, JobId, JobState, LoadState, ActiveState, UnitName } from './types.ts';
-import type { DependencyGraph, DepKind } from './deps.ts';
+import type { DependencyGraph, DepKind, OrderNode as GraphNode, OrderView } from './deps.ts';
 import type { UnitdError } from './errors.ts';
 import { assert } from './errors.ts';
 
@@ -97,6 +97,8 @@ export interface UnitEntry {
   readonly state: TransactionUnitState;
   /** The unit's edges by kind, looked up once: the graph does not change during a build. */
   readonly deps: ReadonlyMap<DepKind, ReadonlySet<UnitName>>;
+  /** The unit's graph node (none when it has no edges); its scratch slot points back here. */
+  readonly node: OrderView | undefined;
   /** Candidates, oldest first: the head (newest, 02 §6.1) is the last element. */
   readonly jobs: TxJob[];
   /** The head job, its type and ignoreOrder when the order was last found acyclic (02 §6.6). */
@@ -114,6 +116,8 @@ export interface Tx {
   readonly noneInstalled: boolean;
   /** Entries in creation order; an entry with no jobs is not "in the transaction". */
   readonly units: Map<UnitName, UnitEntry>;
+  /** This build's stamp for the graph nodes' scratch slots (entryOfNode). */
+  readonly stamp: number;
   readonly all: TxJob[];
   anchor: TxJob | null;
   seq: number;
@@ -122,10 +126,13 @@ export interface Tx {
 }
 
 export const newTx = (view: TransactionView, irreversible: boolean): Tx =>
-  ({ view, irreversible, noneInstalled: !view.hasInstalledJobs(), units: new Map(), all: [], anchor: null, seq: 0, generation: 0, log: [] });
+  ({ view, irreversible, noneInstalled: !view.hasInstalledJobs(), units: new Map(), stamp: view.graph.newStamp(), all: [], anchor: null, seq: 0, generation: 0, log: [] });
 
 export const installedOf = (tx: Tx, e: UnitEntry): InstalledJobView | null =>
   (e.installed !== undefined ? e.installed : tx.noneInstalled ? null : (e.installed = tx.view.installedJob(e.name)));
+/** The transaction's entry for a graph node's unit, if the unit is in it, without a name lookup. */
+export const entryOfNode = (tx: Tx, node: GraphNode): UnitEntry | undefined =>
+  (node.txStamp === tx.stamp ? (node.txEntry as UnitEntry) : undefined);
 export const headOf = (e: UnitEntry): TxJob | undefined => e.jobs[e.jobs.length - 1];
 export const inTx = (tx: Tx, name: UnitName): boolean => (tx.units.get(name)?.jobs.length ?? 0) > 0;
 export const label = (n: { name: UnitName; type: InstallableJobType }): string => `${n.name}/${n.type}`;

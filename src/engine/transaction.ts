@@ -321,10 +321,14 @@ function entryOf(tx: Tx, name: UnitName): UnitEntry | null {
   if (e) return e;
   const state = tx.view.unitState(name);
   if (!state) return null;
-  const created: UnitEntry = { name, index: tx.units.size, state, deps: tx.view.graph.kindsOf(name), jobs: [], checkedHead: null, checkedType: null, checkedIgnoreOrder: false, installed: undefined };
+  const node = tx.view.graph.orderNode(name);
+  const created: UnitEntry = { name, index: tx.units.size, state, deps: node?.kinds ?? NO_KINDS, node, jobs: [], checkedHead: null, checkedType: null, checkedIgnoreOrder: false, installed: undefined };
   tx.units.set(name, created);
+  if (node) { node.txStamp = tx.stamp; node.txEntry = created; }
   return created;
 }
+
+const NO_KINDS: ReadonlyMap<DepKind, ReadonlySet<UnitName>> = new Map();
 
 const STOP_BY_ANCHOR = { ignoreRequirements: false, ignoreOrder: false } as const;
 
