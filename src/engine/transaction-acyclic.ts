@@ -15,10 +15,11 @@ const isOrdered = (j: TxJob): boolean => j.type !== 'nop' && !j.ignoreOrder;
  * of indices; a node left over means a cycle somewhere.
  */
 export function isOrderAcyclic(tx: Tx): boolean {
-  const n = tx.units.size;
+  const n = tx.entries.length;
   const from: number[] = [];
   const to: number[] = [];
-  for (const eb of tx.units.values()) {
+  for (let i = 0; i < tx.entries.length; i++) {
+    const eb = tx.entries[i]!;
     const hb = headOf(eb);
     const after = hb && isOrdered(hb) ? eb.node?.after : undefined;
     if (!hb || !after || after.size === 0) continue;

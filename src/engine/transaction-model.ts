@@ -92,7 +92,7 @@ export interface TxJob extends OrderNode {
 
 export interface UnitEntry {
   readonly name: UnitName;
-  /** Position in `Tx.units` (entries are never removed during a build). */
+  /** Position in `Tx.entries` (entries are never removed during a build). */
   readonly index: number;
   readonly state: TransactionUnitState;
   /** The unit's edges by kind, looked up once: the graph does not change during a build. */
@@ -116,6 +116,8 @@ export interface Tx {
   readonly noneInstalled: boolean;
   /** Entries in creation order; an entry with no jobs is not "in the transaction". */
   readonly units: Map<UnitName, UnitEntry>;
+  /** The same entries by `index`: the passes walk this with indexed loops (an iterator allocates per step until optimized). */
+  readonly entries: UnitEntry[];
   /** This build's stamp for the graph nodes' scratch slots (entryOfNode). */
   readonly stamp: number;
   readonly all: TxJob[];
@@ -126,7 +128,7 @@ export interface Tx {
 }
 
 export const newTx = (view: TransactionView, irreversible: boolean): Tx =>
-  ({ view, irreversible, noneInstalled: !view.hasInstalledJobs(), units: new Map(), stamp: view.graph.newStamp(), all: [], anchor: null, seq: 0, generation: 0, log: [] });
+  ({ view, irreversible, noneInstalled: !view.hasInstalledJobs(), units: new Map(), entries: [], stamp: view.graph.newStamp(), all: [], anchor: null, seq: 0, generation: 0, log: [] });
 
 export const installedOf = (tx: Tx, e: UnitEntry): InstalledJobView | null =>
   (e.installed !== undefined ? e.installed : tx.noneInstalled ? null : (e.installed = tx.view.installedJob(e.name)));
@@ -179,12 +181,14 @@ export function deleteJob(tx: Tx, job: TxJob, o: { dependents: boolean; orphans?
     j.alive = false;
     const list = j.entry.jobs;
     list.splice(list.indexOf(j), 1);
-    for (const l of j.out) {
+    for (let k = 0; k < j.out.length; k++) {
+      const l = j.out[k]!;
       if (!l.alive) continue;
       l.alive = false;
       if (--l.object.inAlive === 0 && o.orphans) o.orphans.push(l.object);
     }
-    for (const l of j.in) {
+    for (let k = 0; k < j.in.length; k++) {
+      const l = j.in[k]!;
       if (!l.alive) continue;
       l.alive = false;
       j.inAlive--;

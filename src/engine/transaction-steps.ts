@@ -46,7 +46,8 @@ export function minimizeImpact(tx: Tx): void {
  * its installed job loses them all; the jobs that needed them stay (only the links go).
  */
 export function dropRedundant(tx: Tx): void {
-  for (const entry of tx.units.values()) {
+  for (let i = 0; i < tx.entries.length; i++) {
+    const entry = tx.entries[i]!;
     if (entry.jobs.length === 0 || keepsJobs(tx, entry)) continue;
     for (const j of [...entry.jobs]) deleteJob(tx, j, { dependents: false });
   }
@@ -112,7 +113,8 @@ export function verifyOrderOnce(tx: Tx): OrderOutcome {
     else frames.push({ node, deps, edges, afterPending, onAfterSide: false });
     depth++;
   };
-  for (const entry of tx.units.values()) {
+  for (let i = 0; i < tx.entries.length; i++) {
+    const entry = tx.entries[i]!;
     const root = headOf(entry);
     if (!root || root.gen === g) continue;
     root.gen = g;
@@ -143,7 +145,8 @@ export function verifyOrderOnce(tx: Tx): OrderOutcome {
  * Remembers every unit's head job after a successful order check (see headsChangedSinceCheck).
  */
 export function recordCheckedHeads(tx: Tx): void {
-  for (const e of tx.units.values()) {
+  for (let i = 0; i < tx.entries.length; i++) {
+    const e = tx.entries[i]!;
     const h = headOf(e) ?? null;
     e.checkedHead = h;
     e.checkedType = h ? h.type : null;
@@ -157,7 +160,8 @@ export function recordCheckedHeads(tx: Tx): void {
  * loses its candidates without an installed job taking the node's place.
  */
 export function headsChangedSinceCheck(tx: Tx): boolean {
-  for (const e of tx.units.values()) {
+  for (let i = 0; i < tx.entries.length; i++) {
+    const e = tx.entries[i]!;
     const h = headOf(e) ?? null;
     if (h === e.checkedHead && (h === null || (h.type === e.checkedType && h.ignoreOrder === e.checkedIgnoreOrder))) continue;
     if (h === null && installedOf(tx, e) === null) continue;
@@ -245,7 +249,8 @@ function deleteOneUnmergeable(tx: Tx, list: readonly TxJob[]): boolean {
  * if present, else the head; links move to the survivor, irreversible/matters are OR-ed.
  */
 export function mergeJobs(tx: Tx): Result<'ok' | 'again'> {
-  for (const entry of tx.units.values()) {
+  for (let i = 0; i < tx.entries.length; i++) {
+    const entry = tx.entries[i]!;
     if (entry.jobs.length < 2) continue;
     const [first, ...rest] = newestFirst(entry);
     let t: InstallableJobType = first!.type;
@@ -256,7 +261,7 @@ export function mergeJobs(tx: Tx): Result<'ok' | 'again'> {
       return fail('TransactionJobsConflicting', [t, k.type, entry.name]);
     }
   }
-  for (const entry of tx.units.values()) if (entry.jobs.length > 1) foldInto(tx, entry);
+  for (let i = 0; i < tx.entries.length; i++) if (tx.entries[i]!.jobs.length > 1) foldInto(tx, tx.entries[i]!);
   return ok('ok');
 }
 
@@ -286,7 +291,7 @@ function foldInto(tx: Tx, entry: UnitEntry): void {
 export function checkDestructive(tx: Tx, mode: JobMode): Result<null> {
   if (tx.noneInstalled) return ok(null);
   const anchor = tx.anchor!;
-  for (const entry of tx.units.values()) {
+  for (const entry of tx.entries) {
     const j = headOf(entry);
     const i = j ? installedOf(tx, entry) : null;
     if (!j || !i || !conflicting(i.type, j.type) || !(mode === 'fail' || i.irreversible)) continue;

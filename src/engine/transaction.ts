@@ -324,6 +324,7 @@ function entryOf(tx: Tx, name: UnitName): UnitEntry | null {
   const node = tx.view.graph.orderNode(name);
   const created: UnitEntry = { name, index: tx.units.size, state, deps: node?.kinds ?? NO_KINDS, node, jobs: [], checkedHead: null, checkedType: null, checkedIgnoreOrder: false, installed: undefined };
   tx.units.set(name, created);
+  tx.entries.push(created);
   if (node) { node.txStamp = tx.stamp; node.txEntry = created; }
   return created;
 }
@@ -367,7 +368,10 @@ const anchorLink = (tx: Tx, kind: string): By => ({ job: tx.anchor!, matters: tr
 
 function planOf(tx: Tx, mode: ModeRow): TransactionPlan {
   const survivors: TxJob[] = [];
-  for (const e of tx.units.values()) { const h = headOf(e); if (h) survivors.push(h); }
+  for (let i = 0; i < tx.entries.length; i++) {
+    const h = headOf(tx.entries[i]!);
+    if (h) survivors.push(h);
+  }
   survivors.sort((a, b) => a.firstSeq - b.firstSeq);
   survivors.forEach((j, i) => { j.planIndex = i; });
   const jobs = survivors.map((j): PlannedJob => {
