@@ -214,8 +214,9 @@ interface By { readonly job: TxJob; readonly matters: boolean; readonly conflict
  * flags make the frame usable as the `By` of the job it is adding.
  */
 interface Frame extends By {
-  readonly rules: readonly PullRule[];
-  readonly deps: ReadonlyMap<DepKind, ReadonlySet<UnitName>>;
+  job: TxJob;
+  rules: readonly PullRule[];
+  deps: ReadonlyMap<DepKind, ReadonlySet<UnitName>>;
   ri: number;
   ki: number;
   it: Iterator<UnitName> | null;
@@ -228,10 +229,20 @@ interface Frame extends By {
 
 const KIND_LABEL = Object.fromEntries(DEP_KINDS.map((k) => [k, `${k}=`])) as Record<DepKind, string>;
 
-const frameOf = (tx: Tx, job: TxJob, table: PullTable): Frame => ({
-  job, rules: table[job.type], deps: job.entry.deps, ri: 0, ki: 0, it: null,
-  rule: PROPAGATE_STOP, depKind: 'Requires', matters: false, conflicts: false, kind: '',
-});
+/**
+ * Frame `depth` of `frames`, set up for `job`. Frames are reused from one push to the next (a
+ * build allocates one per depth level, not one per job): a frame lent out as a `By` is only
+ * read, never kept.
+ */
+function enterFrame(frames: Frame[], depth: number, job: TxJob, table: PullTable): void {
+  const f = frames[depth];
+  if (!f) {
+    frames.push({ job, rules: table[job.type], deps: job.entry.deps, ri: 0, ki: 0, it: null,
+      rule: PROPAGATE_STOP, depKind: 'Requires', matters: false, conflicts: false, kind: '' });
+    return;
+  }
+  f.job = job; f.rules = table[job.type]; f.deps = job.entry.deps; f.ri = 0; f.ki = 0; f.it = null;
+}
 
 /**
  * 02 §6.2 with an explicit stack (a chain of 100 000 Requires= must not overflow the call
@@ -245,25 +256,27 @@ function addJobAndDependencies(tx: Tx, type: InstallableJobType, unit: UnitName,
   if ('error' in root) return root.error;
   if (root.seq < mark || o.ignoreRequirements) return null;
   const table: PullTable = PULL_RULES;
-  const stack: Frame[] = [frameOf(tx, root, o.restartDependencies && by === null ? PULL_RULES_RESTART_DEPENDENCIES : table)];
-  while (stack.length > 0) {
-    let f = stack[stack.length - 1]!;
+  const frames: Frame[] = [];
+  enterFrame(frames, 0, root, o.restartDependencies && by === null ? PULL_RULES_RESTART_DEPENDENCIES : table);
+  let depth = 1;
+  while (depth > 0) {
+    let f = frames[depth - 1]!;
     const dep = nextDependency(f);
-    if (dep === null) { stack.pop(); continue; }
+    if (dep === null) { f.it = null; depth--; continue; }
     const jobType = pulledType(tx, f.rule, dep);
     if (jobType === 'nop') continue;   // a propagated try-restart/try-reload of a unit that is not up
     const before = tx.seq;
     const r = addChecked(tx, jobType, dep, f, o.ignoreOrder);
     if (!('error' in r)) {
-      if (r.seq >= before) stack.push(frameOf(tx, r, table));
+      if (r.seq >= before) enterFrame(frames, depth++, r, table);
       continue;
     }
     // Unwind: a mandatory failure (other than "not applicable") fails the frame that pulled.
     let failed = dep;
     while (!f.rule.optional && r.error.name !== 'JobTypeNotApplicable') {
-      failed = stack.pop()!.job.name;
-      if (stack.length === 0) return r.error;
-      f = stack[stack.length - 1]!;
+      failed = frames[--depth]!.job.name;
+      if (depth === 0) return r.error;
+      f = frames[depth - 1]!;
     }
     if (f.rule.optional) tx.log.push(`Cannot add dependency job for ${failed}, ignoring: ${r.error.message}`);
   }
