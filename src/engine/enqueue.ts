@@ -8,7 +8,7 @@ import { finishJob, installJob } from './job-runner.ts';
 import type { Job } from './job.ts';
 import { conflicting } from './job-tables.ts';
 import { buildTransaction, type PlannedJob, type TransactionView } from './transaction.ts';
-import type { JobMode, JobType, UnitName } from './types.ts';
+import type { JobId, JobMode, JobType, UnitName } from './types.ts';
 import type { Unit } from './unit.ts';
 import { loadError } from './loader.ts';
 import { exclusiveWaitText } from './exclusive.ts';
@@ -76,7 +76,7 @@ export function enqueueJob(s: EngineState, type: JobType, unit: Unit, mode: JobM
     const r = installJob(s, u, p.type, { irreversible: p.irreversible, ignoreOrder: p.ignoreOrder, origin: jobOrigin });
     installed[i] = r.job;
     if (r.canceled) out.push({ id: r.canceled.id, unit: p.unit, type: r.canceled.type, action: 'canceled', reason: `replaced by ${p.type} job ${r.job.id}` });
-    out.push({ id: r.job.id, unit: p.unit, type: r.job.type, action: r.merged ? 'merged' : 'installed', reason: reasonOf(p), ...waits(s, u, r.job.type) });
+    out.push(jobLine(r.job.id, p.unit, r.job.type, r.merged ? 'merged' : 'installed', reasonOf(p), waitText(s, u, r.job.type)));
     if (p.isAnchor) anchorJob = r.job;
   }
   return ok({ anchor: anchorJob, jobs: out });
@@ -95,16 +95,18 @@ function describePlan(s: EngineState, jobs: readonly PlannedJob[], cancel: reado
     }
     const merged = installedJob && p.type !== 'nop' && !conflicting(installedJob.type, p.type);
     const u = s.units.get(p.unit);
-    out.push({ id: merged ? installedJob.id : 0, unit: p.unit, type: p.type, action: merged ? 'merged' : 'installed', reason: reasonOf(p), ...(u ? waits(s, u, p.type) : {}) });
+    out.push(jobLine(merged ? installedJob.id : 0, p.unit, p.type, merged ? 'merged' : 'installed', reasonOf(p), u ? waitText(s, u, p.type) : null));
   }
   return out;
 }
 
 /** A start job whose Exclusive= group is held now says so (-T and --dry-run show it). */
-function waits(s: EngineState, u: Unit, type: string): { waits?: string } {
-  const text = type === 'start' || type === 'restart' ? exclusiveWaitText(s, u) : null;
-  return text === null ? {} : { waits: text };
-}
+const waitText = (s: EngineState, u: Unit, type: string): string | null =>
+  (type === 'start' || type === 'restart' ? exclusiveWaitText(s, u) : null);
+
+/** One line of the reply; `waits` only when there is a wait (two literal shapes, no object spread per job). */
+const jobLine = (id: JobId, unit: UnitName, type: string, action: TransactionJob['action'], reason: string, waits: string | null): TransactionJob =>
+  (waits === null ? { id, unit, type, action, reason } : { id, unit, type, action, reason, waits });
 
 function reasonOf(p: PlannedJob): string {
   if (p.isAnchor) return 'requested';
