@@ -76,8 +76,8 @@ export interface TxJob extends OrderNode {
   irreversible: boolean;
   matters: boolean;
   alive: boolean;
-  readonly in: Link[];
-  readonly out: Link[];
+  in: Link[];
+  out: Link[];
   /** Live incoming links; zero means nothing needs this job any more (garbage). */
   inAlive: number;
   /** Creation-time reason, used when no live incoming link remains. */
@@ -100,7 +100,7 @@ export interface UnitEntry {
   /** The unit's graph node (none when it has no edges); its scratch slot points back here. */
   readonly node: OrderView | undefined;
   /** Candidates, oldest first: the head (newest, 02 §6.1) is the last element. */
-  readonly jobs: TxJob[];
+  jobs: TxJob[];
   /** The head job, its type and ignoreOrder when the order was last found acyclic (02 §6.6). */
   checkedHead: TxJob | null;
   checkedType: InstallableJobType | null;
@@ -135,6 +135,19 @@ export const installedOf = (tx: Tx, e: UnitEntry): InstalledJobView | null =>
 /** The transaction's entry for a graph node's unit, if the unit is in it, without a name lookup. */
 export const entryOfNode = (tx: Tx, node: GraphNode): UnitEntry | undefined =>
   (node.txStamp === tx.stamp ? (node.txEntry as UnitEntry) : undefined);
+/**
+ * Shared by every list until its first element (never written): most jobs have one incoming
+ * link and most units one candidate, and a push into `[]` reserves 17 slots where `[x]` holds one.
+ */
+export const NONE: never[] = [];
+
+/** `list` with `x` added: a new one-element array when empty, else `list` itself after a push. */
+export function append<T>(list: T[], x: T): T[] {
+  if (list.length === 0) return [x];
+  list.push(x);
+  return list;
+}
+
 export const headOf = (e: UnitEntry): TxJob | undefined => e.jobs[e.jobs.length - 1];
 export const inTx = (tx: Tx, name: UnitName): boolean => (tx.units.get(name)?.jobs.length ?? 0) > 0;
 export const label = (n: { name: UnitName; type: InstallableJobType }): string => `${n.name}/${n.type}`;
@@ -149,10 +162,10 @@ export function addOneJob(tx: Tx, entry: UnitEntry, type: InstallableJobType, by
   const origin: PulledBy | null = by ? { unit: by.job.name, kind: by.kind, type: by.job.type } : null;
   const job: TxJob = {
     seq, firstSeq: seq, entry, name: entry.name, type, ignoreOrder: false, irreversible: tx.irreversible, matters: false,
-    alive: true, in: [], out: [], inAlive: 0, origin, originJob: by ? by.job : null, planIndex: -1, gen: 0, marker: null, job: null,
+    alive: true, in: NONE, out: NONE, inAlive: 0, origin, originJob: by ? by.job : null, planIndex: -1, gen: 0, marker: null, job: null,
   };
   (job as { job: TxJob | null }).job = job;
-  entry.jobs.push(job);
+  entry.jobs = append(entry.jobs, job);
   tx.all.push(job);
   return job;
 }
@@ -162,8 +175,8 @@ export interface LinkSpec { readonly job: TxJob; readonly matters: boolean; read
 
 export function addLink(tx: Tx, subject: TxJob, object: TxJob, o: LinkSpec): void {
   const link: Link = { seq: tx.seq++, subject, object, matters: o.matters, conflicts: o.conflicts, kind: o.kind, alive: true };
-  subject.out.push(link);
-  object.in.push(link);
+  subject.out = append(subject.out, link);
+  object.in = append(object.in, link);
   object.inAlive++;
 }
 

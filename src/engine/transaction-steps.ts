@@ -8,7 +8,7 @@ import { isOrderAcyclic } from './transaction-acyclic.ts';
 import type { DepKind } from './deps.ts';
 import type { InstallableJobType, JobMode, UnitName } from './types.ts';
 import {
-  deleteJob, deleteUnitJobs, headOf, installedOf, label,
+  append, deleteJob, deleteUnitJobs, headOf, installedOf, label,
   type OrderNode, type Tx, type TxJob, type UnitEntry,
 } from './transaction-model.ts';
 
@@ -272,16 +272,15 @@ function foldInto(tx: Tx, entry: UnitEntry): void {
   const survivor = list.includes(tx.anchor!) ? tx.anchor! : list[0]!;
   for (const other of list) {
     if (other === survivor) continue;
-    for (const l of other.in) if (l.alive) { l.object = survivor; survivor.in.push(l); survivor.inAlive++; }
-    for (const l of other.out) if (l.alive) { l.subject = survivor; survivor.out.push(l); }
+    for (const l of other.in) if (l.alive) { l.object = survivor; survivor.in = append(survivor.in, l); survivor.inAlive++; }
+    for (const l of other.out) if (l.alive) { l.subject = survivor; survivor.out = append(survivor.out, l); }
     survivor.irreversible ||= other.irreversible;
     survivor.matters ||= other.matters;
     survivor.firstSeq = Math.min(survivor.firstSeq, other.firstSeq);
     other.alive = false;
   }
   survivor.type = t;
-  entry.jobs.length = 0;
-  entry.jobs.push(survivor);
+  entry.jobs = [survivor];
 }
 
 /**

@@ -7,7 +7,7 @@ import { collapse, isInstallableJobType } from './job-tables.ts';
 import { isInactiveOrFailed } from './states.ts';
 import type { InstallableJobType, JobMode, JobType, UnitName } from './types.ts';
 import {
-  addLink, addOneJob, collectGarbage, headOf, inTx, newTx,
+  addLink, addOneJob, collectGarbage, headOf, inTx, newTx, NONE,
   type Link, type PulledBy, type TransactionView, type Tx, type TxJob, type UnitEntry,
 } from './transaction-model.ts';
 import {
@@ -335,7 +335,7 @@ function entryOf(tx: Tx, name: UnitName): UnitEntry | null {
   const state = tx.view.unitState(name);
   if (!state) return null;
   const node = tx.view.graph.orderNode(name);
-  const created: UnitEntry = { name, index: tx.units.size, state, deps: node?.kinds ?? NO_KINDS, node, jobs: [], checkedHead: null, checkedType: null, checkedIgnoreOrder: false, installed: undefined };
+  const created: UnitEntry = { name, index: tx.units.size, state, deps: node?.kinds ?? NO_KINDS, node, jobs: NONE, checkedHead: null, checkedType: null, checkedIgnoreOrder: false, installed: undefined };
   tx.units.set(name, created);
   tx.entries.push(created);
   if (node) { node.txStamp = tx.stamp; node.txEntry = created; }
