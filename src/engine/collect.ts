@@ -13,7 +13,7 @@ export function collectUnits(s: EngineState): void {
   for (const u of s.collectQueue) {
     s.collectQueue.delete(u);
     if (u.job || u.nopJob || u.activeState !== 'inactive' || s.ports.processes.hasProcesses(u.id)) continue;
-    if ([...s.execs.values()].includes(u)) continue;
+    if (u.liveExecs > 0) continue;
     // Every name a unit is indexed under is in its names (loader.ts): no scan of all units.
     for (const name of u.names) if (s.units.get(name) === u) s.units.delete(name);
     s.graph.clearFrom(u.id);

@@ -77,14 +77,12 @@ export class Manager implements ManagerApi {
         break;
       }
       case 'ProcessExited': {
-        const u = s.execs.get(input.execId);
-        s.execs.delete(input.execId);
+        const u = forgetExec(s, input.execId);
         if (u) u.ops.processExited(ctx, u, u.runtime, input.execId, input.code, input.status);
         break;
       }
       case 'SpawnFailed': {
-        const u = s.execs.get(input.execId);
-        s.execs.delete(input.execId);
+        const u = forgetExec(s, input.execId);
         if (u) u.ops.spawnFailed(ctx, u, u.runtime, input.execId, input.message);
         break;
       }
@@ -351,4 +349,11 @@ function refuseManual(u: Unit, type: JobType): Result<never> | null {
   const restarts = type === 'restart' || type === 'try-restart';
   if ((starts && noStart) || (type === 'stop' && noStop) || (restarts && (noStart || noStop))) return fail('OnlyByDependency', [u.id]);
   return null;
+}
+
+/** Drops an exec id whose process is gone, returning its unit. */
+function forgetExec(s: EngineState, execId: number): Unit | undefined {
+  const u = s.execs.get(execId);
+  if (u && s.execs.delete(execId)) u.liveExecs--;
+  return u;
 }

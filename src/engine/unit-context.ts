@@ -118,6 +118,7 @@ function makeContext(s: EngineState): UnitContext {
       const ownPidEnv = ownPidVariables(listening, options.ownPidEnv, built.env, ports.host.environment);
       const execId = s.nextExecId++;
       s.execs.set(execId, unit);
+      unit.liveExecs++;
       const request: SpawnRequest = {
         execId, unit: unit.id, role: options.role, path: built.path, argv: built.argv, env: built.env,
         cwd: built.cwd, cwdOptional: built.cwdOptional,
@@ -135,7 +136,9 @@ function makeContext(s: EngineState): UnitContext {
     signal: (view, execIds, signal, o) => ports.processes.signal({ unit: view.id, signal, execIds, wholeUnit: o.wholeUnit }),
     adopt(view, pid) {
       const execId = s.nextExecId++;
-      s.execs.set(execId, unitOf(view));
+      const unit = unitOf(view);
+      s.execs.set(execId, unit);
+      unit.liveExecs++;
       ports.processes.adopt(execId, view.id, pid);
       return execId;
     },

@@ -41,6 +41,8 @@ export class Unit implements UnitView {
   startLimitHit = false;
   /** The unit's view of the dependency graph (unit-links.ts); null until first asked. */
   links: UnitLinks | null = null;
+  /** Entries of EngineState.execs that point here (processes not yet reported gone). */
+  liveExecs = 0;
 
   constructor(config: LoadedUnit, ops: UnitTypeOps<unknown>) {
     this.id = config.id;
