@@ -7,8 +7,8 @@ import type { JobOrigin } from './events.ts';
 import { finishJob, installJob } from './job-runner.ts';
 import type { Job } from './job.ts';
 import { conflicting } from './job-tables.ts';
-import { buildTransaction, type PlannedJob, type TransactionView } from './transaction.ts';
-import type { JobId, JobMode, JobType, UnitName } from './types.ts';
+import { buildTransaction, type PlannedJob, type TransactionUnitState, type TransactionView } from './transaction.ts';
+import type { ActiveState, JobId, JobMode, JobType, LoadState, UnitName } from './types.ts';
 import type { Unit } from './unit.ts';
 import { loadError } from './loader.ts';
 import { exclusiveWaitText } from './exclusive.ts';
@@ -23,13 +23,7 @@ export function transactionView(s: EngineState): TransactionView {
     graph: s.graph,
     unitState(name) {
       const u = s.units.get(name);
-      if (!u) return undefined;
-      const st = u.config.settings;
-      return {
-        loadState: u.config.loadState, activeState: u.activeState,
-        canStart: u.isLoaded && u.ops.canStart(u), canStop: true, canReload: u.isLoaded && u.ops.canReload(u),
-        allowIsolate: st.allowIsolate, ignoreOnIsolate: st.ignoreOnIsolate,
-      };
+      return u ? new UnitStateView(u) : undefined;
     },
     loadError: (name) => {
       const u = s.units.get(name);
@@ -41,6 +35,27 @@ export function transactionView(s: EngineState): TransactionView {
     allUnits: () => uniqueUnitIds(s),
     triggeredBy: (name) => [...s.graph.get(name, 'TriggeredBy')],
   };
+}
+
+/**
+ * A unit's state as a build sees it. What only some job types or modes ask (can it start or
+ * reload, isolate settings) is read on demand: a start transaction never asks, and each answer
+ * costs reads of the unit's configuration. Nothing changes while a build runs.
+ */
+class UnitStateView implements TransactionUnitState {
+  readonly loadState: LoadState;
+  readonly activeState: ActiveState;
+  readonly canStop = true;
+  private readonly u: Unit;
+  constructor(u: Unit) {
+    this.u = u;
+    this.loadState = u.config.loadState;
+    this.activeState = u.activeState;
+  }
+  get canStart(): boolean { return this.u.isLoaded && this.u.ops.canStart(this.u); }
+  get canReload(): boolean { return this.u.isLoaded && this.u.ops.canReload(this.u); }
+  get allowIsolate(): boolean { return this.u.config.settings.allowIsolate; }
+  get ignoreOnIsolate(): boolean { return this.u.config.settings.ignoreOnIsolate; }
 }
 
 function* uniqueUnitIds(s: EngineState): Iterable<UnitName> {
