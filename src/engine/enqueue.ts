@@ -25,6 +25,11 @@ export function transactionView(s: EngineState): TransactionView {
       const u = s.units.get(name);
       return u ? new UnitStateView(u) : undefined;
     },
+    unitStateAt(node) {
+      // The node remembers its unit (as unit-links.ts does): one lookup by name per unit and graph.
+      const u = (node.unit ??= s.units.get(node.name));
+      return u ? new UnitStateView(u) : undefined;
+    },
     loadError: (name) => {
       const u = s.units.get(name);
       return u ? loadError(u) : null;

@@ -1,7 +1,7 @@
 // The transaction's internal graph (02 §4, §6.1, §6.7): candidate jobs per unit, job links, and
 // deletion with or without dependents. Private to transaction*.ts; never leaves a build.
 import type { InstallableJobType, JobId, JobState, LoadState, ActiveState, UnitName } from './types.ts';
-import type { DependencyGraph, DepKind, OrderNode as GraphNode, OrderView } from './deps.ts';
+import type { DependencyGraph, OrderNode as GraphNode, OrderView } from './deps.ts';
 import type { UnitdError } from './errors.ts';
 import { assert } from './errors.ts';
 
@@ -29,6 +29,8 @@ export interface TransactionView {
   readonly graph: DependencyGraph;
   /** undefined = no unit object by that name. */
   unitState(name: UnitName): TransactionUnitState | undefined;
+  /** unitState(node.name), for a unit reached through the graph (it may skip the lookup by name). */
+  unitStateAt(node: GraphNode): TransactionUnitState | undefined;
   /** The error to report when a non-stop job is requested for a unit that is not loaded. */
   loadError(name: UnitName): UnitdError | null;
   /** The job in the unit's normal slot (never its nop slot). */
@@ -80,10 +82,14 @@ export interface TxJob extends OrderNode {
   out: Link[];
   /** Live incoming links; zero means nothing needs this job any more (garbage). */
   inAlive: number;
-  /** Creation-time reason, used when no live incoming link remains. */
-  readonly origin: PulledBy | null;
-  /** The job that created this one (origin's job), possibly deleted or merged away since. */
+  /**
+   * Creation-time reason, used when no live incoming link remains: the job that created this one
+   * (possibly deleted or merged away since), its type then, and the dependency's label. Three
+   * fields instead of a PulledBy object per job; planOf builds that only for the plan.
+   */
   readonly originJob: TxJob | null;
+  readonly originType: InstallableJobType | null;
+  readonly originKind: string;
   /** Position in the plan's `jobs`, set when the plan is made (-1 before, or when not planned). */
   planIndex: number;
   /** Smallest creation number among the jobs merged into this one. */
@@ -95,16 +101,10 @@ export interface UnitEntry {
   /** Position in `Tx.entries` (entries are never removed during a build). */
   readonly index: number;
   readonly state: TransactionUnitState;
-  /** The unit's edges by kind, looked up once: the graph does not change during a build. */
-  readonly deps: ReadonlyMap<DepKind, ReadonlySet<UnitName>>;
   /** The unit's graph node (none when it has no edges); its scratch slot points back here. */
   readonly node: OrderView | undefined;
   /** Candidates, oldest first: the head (newest, 02 §6.1) is the last element. */
   jobs: TxJob[];
-  /** The head job, its type and ignoreOrder when the order was last found acyclic (02 §6.6). */
-  checkedHead: TxJob | null;
-  checkedType: InstallableJobType | null;
-  checkedIgnoreOrder: boolean;
   /** The unit's installed job, read from the view on first use (it cannot change during a build). */
   installed: InstalledJobView | null | undefined;
 }
@@ -114,27 +114,69 @@ export interface Tx {
   readonly irreversible: boolean;
   /** No unit has an installed job (read once: nothing installs during a build). */
   readonly noneInstalled: boolean;
-  /** Entries in creation order; an entry with no jobs is not "in the transaction". */
-  readonly units: Map<UnitName, UnitEntry>;
-  /** The same entries by `index`: the passes walk this with indexed loops (an iterator allocates per step until optimized). */
+  /**
+   * Entries in creation order, by `index`; an entry with no jobs is not "in the transaction". The
+   * passes walk this with indexed loops (an iterator allocates per step until optimized). An entry
+   * is found from its unit's graph node (entryOfNode), not by name: no map of every unit's name.
+   */
   readonly entries: UnitEntry[];
+  /** Entries of units without a graph node (no edges at all), by name; made on first use. */
+  loose: Map<UnitName, UnitEntry> | null;
   /** This build's stamp for the graph nodes' scratch slots (entryOfNode). */
   readonly stamp: number;
   readonly all: TxJob[];
   anchor: TxJob | null;
   seq: number;
   generation: number;
+  /**
+   * Some unit's head job changed since the order was last found acyclic in a way that could add
+   * an ordering edge (02 §6.6): a new head, a head of another type, or an installed job taking
+   * the place of the unit's last candidate. Deletions alone leave a subgraph of the checked graph.
+   */
+  headsChanged: boolean;
   readonly log: string[];
 }
 
 export const newTx = (view: TransactionView, irreversible: boolean): Tx =>
-  ({ view, irreversible, noneInstalled: !view.hasInstalledJobs(), units: new Map(), entries: [], stamp: view.graph.newStamp(), all: [], anchor: null, seq: 0, generation: 0, log: [] });
+  ({ view, irreversible, noneInstalled: !view.hasInstalledJobs(), entries: [], loose: null, stamp: view.graph.newStamp(), all: [], anchor: null, seq: 0, generation: 0, headsChanged: true, log: [] });
 
 export const installedOf = (tx: Tx, e: UnitEntry): InstalledJobView | null =>
   (e.installed !== undefined ? e.installed : tx.noneInstalled ? null : (e.installed = tx.view.installedJob(e.name)));
 /** The transaction's entry for a graph node's unit, if the unit is in it, without a name lookup. */
 export const entryOfNode = (tx: Tx, node: GraphNode): UnitEntry | undefined =>
   (node.txStamp === tx.stamp ? (node.txEntry as UnitEntry) : undefined);
+
+/** The entry of a unit reached through the graph, made on first use; null when no such unit exists. */
+export function entryAt(tx: Tx, node: OrderView): UnitEntry | null {
+  if (node.txStamp === tx.stamp) return node.txEntry as UnitEntry;
+  const state = tx.view.unitStateAt(node);
+  return state ? newEntry(tx, node.name, state, node) : null;
+}
+
+/** The entry of the unit `name`, made on first use; null when no such unit exists. */
+export function entryOf(tx: Tx, name: UnitName): UnitEntry | null {
+  const node = tx.view.graph.orderNode(name);
+  if (node) return entryAt(tx, node);
+  const e = tx.loose?.get(name);
+  if (e) return e;
+  const state = tx.view.unitState(name);
+  return state ? newEntry(tx, name, state, undefined) : null;
+}
+
+/** The entry of the unit `name` if the build has made one. */
+export function findEntry(tx: Tx, name: UnitName): UnitEntry | undefined {
+  const node = tx.view.graph.orderNode(name);
+  return node ? entryOfNode(tx, node) : tx.loose?.get(name);
+}
+
+function newEntry(tx: Tx, name: UnitName, state: TransactionUnitState, node: OrderView | undefined): UnitEntry {
+  const index = tx.entries.length;
+  const e: UnitEntry = { name, index, state, node, jobs: NONE, installed: undefined };
+  tx.entries.push(e);
+  if (node) { node.txStamp = tx.stamp; node.txEntry = e; node.txIndex = index; }
+  else (tx.loose ??= new Map()).set(name, e);
+  return e;
+}
 /**
  * Shared by every list until its first element (never written): most jobs have one incoming
  * link and most units one candidate, and a push into `[]` reserves 17 slots where `[x]` holds one.
@@ -149,7 +191,7 @@ export function append<T>(list: T[], x: T): T[] {
 }
 
 export const headOf = (e: UnitEntry): TxJob | undefined => e.jobs[e.jobs.length - 1];
-export const inTx = (tx: Tx, name: UnitName): boolean => (tx.units.get(name)?.jobs.length ?? 0) > 0;
+export const inTx = (tx: Tx, name: UnitName): boolean => (findEntry(tx, name)?.jobs.length ?? 0) > 0;
 export const label = (n: { name: UnitName; type: InstallableJobType }): string => `${n.name}/${n.type}`;
 
 /**
@@ -157,16 +199,18 @@ export const label = (n: { name: UnitName; type: InstallableJobType }): string =
  * A new job's `seq` is at least the `tx.seq` read before the call; an existing one's is below.
  */
 export function addOneJob(tx: Tx, entry: UnitEntry, type: InstallableJobType, by: LinkSpec | null): TxJob {
-  for (const j of entry.jobs) if (j.type === type) return j;
+  const list = entry.jobs;
+  for (let i = 0; i < list.length; i++) if (list[i]!.type === type) return list[i]!;
   const seq = tx.seq++;
-  const origin: PulledBy | null = by ? { unit: by.job.name, kind: by.kind, type: by.job.type } : null;
   const job: TxJob = {
     seq, firstSeq: seq, entry, name: entry.name, type, ignoreOrder: false, irreversible: tx.irreversible, matters: false,
-    alive: true, in: NONE, out: NONE, inAlive: 0, origin, originJob: by ? by.job : null, planIndex: -1, gen: 0, marker: null, job: null,
+    alive: true, in: NONE, out: NONE, inAlive: 0, originJob: by ? by.job : null, originType: by ? by.job.type : null, originKind: by ? by.kind : '',
+    planIndex: -1, gen: 0, marker: null, job: null,
   };
   (job as { job: TxJob | null }).job = job;
   entry.jobs = append(entry.jobs, job);
   tx.all.push(job);
+  tx.headsChanged = true;
   return job;
 }
 
@@ -193,7 +237,10 @@ export function deleteJob(tx: Tx, job: TxJob, o: { dependents: boolean; orphans?
     assert(j !== tx.anchor, 'the anchor job is never deleted from its transaction');
     j.alive = false;
     const list = j.entry.jobs;
-    list.splice(list.indexOf(j), 1);
+    const at = list.indexOf(j);
+    list.splice(at, 1);
+    // A new head, or an installed job in the place of the last candidate, can add ordering edges.
+    if (at === list.length && (at > 0 || installedOf(tx, j.entry) !== null)) tx.headsChanged = true;
     for (let k = 0; k < j.out.length; k++) {
       const l = j.out[k]!;
       if (!l.alive) continue;

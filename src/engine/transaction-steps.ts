@@ -5,10 +5,10 @@ import { fail, ok, type Result } from './errors.ts';
 import { conflicting, isRedundant, isStopLike, mergeable, mergeAndCollapse, orderFirst } from './job-tables.ts';
 import { isActiveOrActivating } from './states.ts';
 import { isOrderAcyclic } from './transaction-acyclic.ts';
-import type { DepKind } from './deps.ts';
-import type { InstallableJobType, JobMode, UnitName } from './types.ts';
+import type { OrderNode as GraphNode, OrderView } from './deps.ts';
+import type { InstallableJobType, JobMode } from './types.ts';
 import {
-  append, deleteJob, deleteUnitJobs, headOf, installedOf, label,
+  append, deleteJob, deleteUnitJobs, entryOfNode, headOf, installedOf, label,
   type OrderNode, type Tx, type TxJob, type UnitEntry,
 } from './transaction-model.ts';
 
@@ -62,12 +62,11 @@ function keepsJobs(tx: Tx, entry: UnitEntry): boolean {
 
 type OrderOutcome = 'ok' | 'again' | 'cyclic';
 
-const NO_DEPS: ReadonlyMap<DepKind, ReadonlySet<UnitName>> = new Map();
-
 interface Frame {
   node: OrderNode;
-  deps: ReadonlyMap<DepKind, ReadonlySet<UnitName>>;
-  edges: Iterator<UnitName> | null;
+  /** The node's unit in the graph, whose Before=/After= neighbours are its possible successors. */
+  peers: OrderView | undefined;
+  edges: Iterator<GraphNode> | null;
   /** The After= neighbours are still to be visited (only stop-like nodes have successors there). */
   afterPending: boolean;
   onAfterSide: boolean;
@@ -84,18 +83,18 @@ interface Frame {
 export function verifyOrderOnce(tx: Tx): OrderOutcome {
   if (tx.noneInstalled && isOrderAcyclic(tx)) return 'ok';
   const g = ++tx.generation;
-  const installedNodes = new Map<UnitName, OrderNode | null>();
-  const nodeFor = (name: UnitName): OrderNode | null => {
-    const e = tx.units.get(name);
+  const installedNodes = new Map<GraphNode, OrderNode | null>();
+  const nodeFor = (at: GraphNode): OrderNode | null => {
+    const e = entryOfNode(tx, at);
     const head = e ? headOf(e) : undefined;
     if (head) return head;
     if (e && installedOf(tx, e) === null) return null;
     if (tx.noneInstalled) return null;
-    const known = installedNodes.get(name);
+    const known = installedNodes.get(at);
     if (known !== undefined) return known;
-    const i = tx.view.installedJob(name);
-    const n: OrderNode | null = i ? { name, type: i.type, ignoreOrder: i.ignoreOrder, gen: 0, marker: null, job: null } : null;
-    installedNodes.set(name, n);
+    const i = tx.view.installedJob(at.name);
+    const n: OrderNode | null = i ? { name: at.name, type: i.type, ignoreOrder: i.ignoreOrder, gen: 0, marker: null, job: null } : null;
+    installedNodes.set(at, n);
     return n;
   };
   const graph = tx.view.graph;
@@ -105,12 +104,12 @@ export function verifyOrderOnce(tx: Tx): OrderOutcome {
     // Shortcut of orderFirst: an unordered node has no successors, and an After= neighbour can
     // only wait for this node when this node is stop-like.
     const unordered = node.type === 'nop' || node.ignoreOrder;
-    const deps = unordered ? NO_DEPS : node.job ? node.job.entry.deps : graph.kindsOf(node.name);
-    const edges = deps.get('Before')?.values() ?? null;
-    const afterPending = isStopLike(node.type);
+    const peers = unordered ? undefined : node.job ? node.job.entry.node : graph.orderNode(node.name);
+    const edges = peers ? peers.before.values() : null;
+    const afterPending = peers !== undefined && isStopLike(node.type);
     const f = frames[depth];
-    if (f) { f.node = node; f.deps = deps; f.edges = edges; f.afterPending = afterPending; f.onAfterSide = false; }
-    else frames.push({ node, deps, edges, afterPending, onAfterSide: false });
+    if (f) { f.node = node; f.peers = peers; f.edges = edges; f.afterPending = afterPending; f.onAfterSide = false; }
+    else frames.push({ node, peers, edges, afterPending, onAfterSide: false });
     depth++;
   };
   for (let i = 0; i < tx.entries.length; i++) {
@@ -145,38 +144,25 @@ export function verifyOrderOnce(tx: Tx): OrderOutcome {
  * Remembers every unit's head job after a successful order check (see headsChangedSinceCheck).
  */
 export function recordCheckedHeads(tx: Tx): void {
-  for (let i = 0; i < tx.entries.length; i++) {
-    const e = tx.entries[i]!;
-    const h = headOf(e) ?? null;
-    e.checkedHead = h;
-    e.checkedType = h ? h.type : null;
-    e.checkedIgnoreOrder = h ? h.ignoreOrder : false;
-  }
+  tx.headsChanged = false;
 }
 
 /**
  * Could the ordering graph have gained an edge since recordCheckedHeads? Only deletions leave it
- * a subgraph of the checked one: every unit keeps its head (same job, type and ignoreOrder) or
- * loses its candidates without an installed job taking the node's place.
+ * a subgraph of the checked one; the steps that do more raise tx.headsChanged (a flag instead of
+ * a pass that saves and compares every unit's head).
  */
 export function headsChangedSinceCheck(tx: Tx): boolean {
-  for (let i = 0; i < tx.entries.length; i++) {
-    const e = tx.entries[i]!;
-    const h = headOf(e) ?? null;
-    if (h === e.checkedHead && (h === null || (h.type === e.checkedType && h.ignoreOrder === e.checkedIgnoreOrder))) continue;
-    if (h === null && installedOf(tx, e) === null) continue;
-    return true;
-  }
-  return false;
+  return tx.headsChanged;
 }
 
 /** The next node that must run after `f.node`, following Before= then After= neighbours. */
-function nextSuccessor(f: Frame, nodeFor: (n: UnitName) => OrderNode | null): OrderNode | null {
+function nextSuccessor(f: Frame, nodeFor: (n: GraphNode) => OrderNode | null): OrderNode | null {
   for (;;) {
     const it = f.edges?.next();
     if (!it || it.done) {
       if (!f.afterPending) return null;
-      f.edges = f.deps.get('After')?.values() ?? null;
+      f.edges = f.peers!.after.values();
       f.afterPending = false;
       f.onAfterSide = true;
       continue;
@@ -270,6 +256,7 @@ function foldInto(tx: Tx, entry: UnitEntry): void {
   let t: InstallableJobType = list[0]!.type;
   for (const k of list.slice(1)) t = mergeAndCollapse(t, k.type, entry.state.activeState)!;
   const survivor = list.includes(tx.anchor!) ? tx.anchor! : list[0]!;
+  if (survivor !== list[0] || survivor.type !== t) tx.headsChanged = true;
   for (const other of list) {
     if (other === survivor) continue;
     for (const l of other.in) if (l.alive) { l.object = survivor; survivor.in = append(survivor.in, l); survivor.inAlive++; }

@@ -1,13 +1,13 @@
 // Request → checked, merged, ordered set of jobs, or an error (02 §5–§6, modelled on systemd's
 // src/core/transaction.c). Pure: reads the manager through TransactionView and returns a plan.
 // It allocates no job ids and installs nothing; the manager does both (02 §6.10).
-import { DEP_KINDS, kindsWithAtom, type Atom, type DepKind } from './deps.ts';
+import { DEP_KINDS, kindsWithAtom, type Atom, type DepKind, type OrderNode, type OrderView } from './deps.ts';
 import { assert, fail, makeError, ok, type Result, type UnitdError } from './errors.ts';
 import { collapse, isInstallableJobType } from './job-tables.ts';
 import { isInactiveOrFailed } from './states.ts';
 import type { InstallableJobType, JobMode, JobType, UnitName } from './types.ts';
 import {
-  addLink, addOneJob, collectGarbage, headOf, inTx, newTx, NONE,
+  addLink, addOneJob, collectGarbage, entryAt, entryOf, findEntry, headOf, inTx, newTx,
   type Link, type PulledBy, type TransactionView, type Tx, type TxJob, type UnitEntry,
 } from './transaction-model.ts';
 import {
@@ -209,39 +209,78 @@ function verifyOrder(tx: Tx, mode: ModeRow, collected = false): Result<null> {
 interface By { readonly job: TxJob; readonly matters: boolean; readonly conflicts: boolean; readonly kind: string }
 
 /**
- * One job whose dependencies are being added. It walks its pull rules, the kinds carrying each
- * rule's atom, and the units of each kind lazily (no per-pull allocation); the current rule's
- * flags make the frame usable as the `By` of the job it is adding.
+ * One job whose dependencies are being added: its pulls are `pulls[next..end)`. The current
+ * pull's flags make the frame usable as the `By` of the job it is adding.
  */
 interface Frame extends By {
   job: TxJob;
-  rules: readonly PullRule[];
-  deps: ReadonlyMap<DepKind, ReadonlySet<UnitName>>;
-  ri: number;
-  ki: number;
-  it: Iterator<UnitName> | null;
+  next: number;
+  end: number;
   rule: PullRule;
-  depKind: DepKind;
   matters: boolean;
   conflicts: boolean;
   kind: string;
 }
 
+/**
+ * The pulls still to make for every frame on the stack, as parallel arrays: a frame's pulls are
+ * written when it is entered, above its parent's, so a frame that ends or fails drops them by
+ * being popped. Filled with Set.forEach (fillPull, this = the Pulls): no iterator objects.
+ */
+interface Pulls {
+  readonly nodes: OrderView[];
+  readonly rules: PullRule[];
+  readonly kinds: string[];
+  top: number;
+  // The set being copied: its rule and label, and the rule's kinds before it (each unit once per rule).
+  rule: PullRule;
+  kind: string;
+  peers: ReadonlyMap<DepKind, ReadonlySet<OrderNode>>;
+  before: readonly DepKind[];
+  ki: number;
+}
+
+function fillPull(this: Pulls, node: OrderNode): void {
+  for (let k = 0; k < this.ki; k++) if (this.peers.get(this.before[k]!)?.has(node)) return;
+  const i = this.top++;
+  this.nodes[i] = node as OrderView;
+  this.rules[i] = this.rule;
+  this.kinds[i] = this.kind;
+}
+
 const KIND_LABEL = Object.fromEntries(DEP_KINDS.map((k) => [k, `${k}=`])) as Record<DepKind, string>;
+const NO_PEERS: ReadonlyMap<DepKind, ReadonlySet<OrderNode>> = new Map();
 
 /**
- * Frame `depth` of `frames`, set up for `job`. Frames are reused from one push to the next (a
- * build allocates one per depth level, not one per job): a frame lent out as a `By` is only
- * read, never kept.
+ * Frame `depth` of `frames`, set up for `job`, with its pulls in rule order, then kind order,
+ * then the graph's order. Frames are reused from one push to the next (a build allocates one per
+ * depth level, not one per job): a frame lent out as a `By` is only read, never kept.
  */
-function enterFrame(frames: Frame[], depth: number, job: TxJob, table: PullTable): void {
-  const f = frames[depth];
-  if (!f) {
-    frames.push({ job, rules: table[job.type], deps: job.entry.deps, ri: 0, ki: 0, it: null,
-      rule: PROPAGATE_STOP, depKind: 'Requires', matters: false, conflicts: false, kind: '' });
-    return;
+function enterFrame(frames: Frame[], depth: number, job: TxJob, table: PullTable, pulls: Pulls): void {
+  pulls.top = depth > 0 ? frames[depth - 1]!.end : 0;
+  const start = pulls.top;
+  const peers = job.entry.node?.peers ?? NO_PEERS;
+  if (peers.size > 0) {
+    pulls.peers = peers;
+    const rules = table[job.type];
+    for (let ri = 0; ri < rules.length; ri++) {
+      const rule = rules[ri]!;
+      const kinds = kindsWithAtom(rule.atom);
+      pulls.rule = rule;
+      pulls.before = kinds;
+      for (let ki = 0; ki < kinds.length; ki++) {
+        const set = peers.get(kinds[ki]!);
+        if (!set || set.size === 0) continue;
+        pulls.kind = KIND_LABEL[kinds[ki]!];
+        pulls.ki = ki;
+        set.forEach(fillPull, pulls);
+      }
+    }
+    pulls.peers = NO_PEERS;
   }
-  f.job = job; f.rules = table[job.type]; f.deps = job.entry.deps; f.ri = 0; f.ki = 0; f.it = null;
+  const f = frames[depth];
+  if (!f) frames.push({ job, next: start, end: pulls.top, rule: PROPAGATE_STOP, matters: false, conflicts: false, kind: '' });
+  else { f.job = job; f.next = start; f.end = pulls.top; }
 }
 
 /**
@@ -252,27 +291,31 @@ function enterFrame(frames: Frame[], depth: number, job: TxJob, table: PullTable
 function addJobAndDependencies(tx: Tx, type: InstallableJobType, unit: UnitName, by: By | null,
   o: { readonly ignoreRequirements: boolean; readonly ignoreOrder: boolean; readonly restartDependencies?: boolean }): UnitdError | null {
   const mark = tx.seq;
-  const root = addChecked(tx, type, unit, by, o.ignoreOrder);
+  const root = addChecked(tx, type, entryOf(tx, unit), unit, by, o.ignoreOrder);
   if ('error' in root) return root.error;
   if (root.seq < mark || o.ignoreRequirements) return null;
   const table: PullTable = PULL_RULES;
   const frames: Frame[] = [];
-  enterFrame(frames, 0, root, o.restartDependencies && by === null ? PULL_RULES_RESTART_DEPENDENCIES : table);
+  const pulls: Pulls = { nodes: [], rules: [], kinds: [], top: 0, rule: PROPAGATE_STOP, kind: '', peers: NO_PEERS, before: NO_KINDS, ki: 0 };
+  enterFrame(frames, 0, root, o.restartDependencies && by === null ? PULL_RULES_RESTART_DEPENDENCIES : table, pulls);
   let depth = 1;
   while (depth > 0) {
     let f = frames[depth - 1]!;
-    const dep = nextDependency(f);
-    if (dep === null) { f.it = null; depth--; continue; }
-    const jobType = pulledType(tx, f.rule, dep);
+    if (f.next === f.end) { depth--; continue; }
+    const p = f.next++;
+    const dep = pulls.nodes[p]!;
+    const rule = pulls.rules[p]!;
+    f.rule = rule; f.matters = rule.matters; f.conflicts = rule.conflicts; f.kind = pulls.kinds[p]!;
+    const jobType = pulledType(tx, rule, dep);
     if (jobType === 'nop') continue;   // a propagated try-restart/try-reload of a unit that is not up
     const before = tx.seq;
-    const r = addChecked(tx, jobType, dep, f, o.ignoreOrder);
+    const r = addChecked(tx, jobType, entryAt(tx, dep), dep.name, f, o.ignoreOrder);
     if (!('error' in r)) {
-      if (r.seq >= before) enterFrame(frames, depth++, r, table);
+      if (r.seq >= before) enterFrame(frames, depth++, r, table, pulls);
       continue;
     }
     // Unwind: a mandatory failure (other than "not applicable") fails the frame that pulled.
-    let failed = dep;
+    let failed = dep.name;
     while (!f.rule.optional && r.error.name !== 'JobTypeNotApplicable') {
       failed = frames[--depth]!.job.name;
       if (depth === 0) return r.error;
@@ -283,40 +326,17 @@ function addJobAndDependencies(tx: Tx, type: InstallableJobType, unit: UnitName,
   return null;
 }
 
-/** Advances the frame to its next dependency (each unit once per rule), or null when done. */
-function nextDependency(f: Frame): UnitName | null {
-  for (;;) {
-    if (f.it) {
-      const n = f.it.next();
-      if (!n.done) {
-        if (f.ki > 0 && kindsWithAtom(f.rule.atom).slice(0, f.ki).some((k) => f.deps.get(k)?.has(n.value))) continue;
-        return n.value;
-      }
-      f.it = null;
-      f.ki++;
-    }
-    const rule = f.rules[f.ri];
-    if (!rule) return null;
-    const kinds = kindsWithAtom(rule.atom);
-    if (f.ki >= kinds.length) { f.ri++; f.ki = 0; continue; }
-    const depKind = kinds[f.ki]!;
-    const set = f.deps.get(depKind);
-    if (!set || set.size === 0) { f.ki++; continue; }
-    f.rule = rule; f.depKind = depKind; f.matters = rule.matters; f.conflicts = rule.conflicts; f.kind = KIND_LABEL[depKind];
-    f.it = set.values();
-  }
-}
+const NO_KINDS: readonly DepKind[] = [];
 
 /** The rule's job type for `unit`; propagated try-* types are collapsed against its state now. */
-function pulledType(tx: Tx, rule: PullRule, unit: UnitName): InstallableJobType {
+function pulledType(tx: Tx, rule: PullRule, unit: OrderView): InstallableJobType {
   if (isInstallableJobType(rule.type)) return rule.type;
-  const st = entryOf(tx, unit)?.state;
+  const st = entryAt(tx, unit)?.state;
   return st ? collapse(rule.type, st.activeState) : 'nop';
 }
 
 /** Steps a–e of 02 §6.2 for one job: load state, applicability, then add and link it. */
-function addChecked(tx: Tx, type: InstallableJobType, unit: UnitName, by: By | null, ignoreOrder: boolean): TxJob | { error: UnitdError } {
-  const entry = entryOf(tx, unit);
+function addChecked(tx: Tx, type: InstallableJobType, entry: UnitEntry | null, unit: UnitName, by: By | null, ignoreOrder: boolean): TxJob | { error: UnitdError } {
   if (!entry) return { error: makeError('NoSuchUnit', [unit]) };
   const load = entry.state.loadState;
   if (load === 'stub' || load === 'merged') return { error: makeError('LoadFailed', [unit]) };
@@ -329,21 +349,6 @@ function addChecked(tx: Tx, type: InstallableJobType, unit: UnitName, by: By | n
   return job;
 }
 
-function entryOf(tx: Tx, name: UnitName): UnitEntry | null {
-  const e = tx.units.get(name);
-  if (e) return e;
-  const state = tx.view.unitState(name);
-  if (!state) return null;
-  const node = tx.view.graph.orderNode(name);
-  const created: UnitEntry = { name, index: tx.units.size, state, deps: node?.kinds ?? NO_KINDS, node, jobs: NONE, checkedHead: null, checkedType: null, checkedIgnoreOrder: false, installed: undefined };
-  tx.units.set(name, created);
-  tx.entries.push(created);
-  if (node) { node.txStamp = tx.stamp; node.txEntry = created; }
-  return created;
-}
-
-const NO_KINDS: ReadonlyMap<DepKind, ReadonlySet<UnitName>> = new Map();
-
 const STOP_BY_ANCHOR = { ignoreRequirements: false, ignoreOrder: false } as const;
 
 /** 02 §6.11: stop every running unit not kept by the transaction, IgnoreOnIsolate= or a kept trigger. */
@@ -354,7 +359,7 @@ function addIsolateJobs(tx: Tx): void {
   // in the transaction, which makes the outcome depend on hash order once a trigger got its own
   // isolate stop; we take the order-independent reading (UNCERTAIN against 252.39).
   const keepsRunning = (u: UnitName): boolean =>
-    (view.unitState(u)?.ignoreOnIsolate ?? false) || (tx.units.get(u)?.jobs.some((j) => j.type !== 'stop') ?? false);
+    (view.unitState(u)?.ignoreOnIsolate ?? false) || (findEntry(tx, u)?.jobs.some((j) => j.type !== 'stop') ?? false);
   for (const name of view.allUnits()) {
     const st = view.unitState(name);
     if (!st || spared(name)) continue;
@@ -381,20 +386,24 @@ const anchorLink = (tx: Tx, kind: string): By => ({ job: tx.anchor!, matters: tr
 
 function planOf(tx: Tx, mode: ModeRow): TransactionPlan {
   const survivors: TxJob[] = [];
+  let sorted = true;
   for (let i = 0; i < tx.entries.length; i++) {
     const h = headOf(tx.entries[i]!);
-    if (h) survivors.push(h);
+    if (!h) continue;
+    if (survivors.length > 0 && survivors[survivors.length - 1]!.firstSeq > h.firstSeq) sorted = false;
+    survivors.push(h);
   }
-  survivors.sort((a, b) => a.firstSeq - b.firstSeq);
-  survivors.forEach((j, i) => { j.planIndex = i; });
-  const jobs = survivors.map((j): PlannedJob => {
-    const why = j === tx.anchor ? NO_REASON : reasonOf(j);
-    return {
-      unit: j.name, type: j.type, isAnchor: j === tx.anchor, irreversible: j.irreversible, ignoreOrder: j.ignoreOrder,
-      matters: j.matters, pulledBy: why.pulledBy, pullerIndex: why.puller ? why.puller.planIndex : null,
-    };
-  });
-  const anchor = jobs.find((p) => p.isAnchor);
+  // Usually already in creation order (a unit's entry is made when its first job is): skip the sort then.
+  if (!sorted) survivors.sort((a, b) => a.firstSeq - b.firstSeq);
+  for (let i = 0; i < survivors.length; i++) survivors[i]!.planIndex = i;
+  const jobs: PlannedJob[] = new Array(survivors.length);
+  let anchor: PlannedJob | undefined;
+  for (let i = 0; i < survivors.length; i++) {
+    const j = survivors[i]!;
+    const p = j === tx.anchor ? plannedJob(j, true, null, null) : plannedWithReason(j);
+    jobs[i] = p;
+    if (p.isAnchor) anchor = p;
+  }
   assert(anchor !== undefined, 'the anchor survives every step of its transaction');
   const cancel: UnitName[] = [];
   if (mode.cancelOthers) {
@@ -406,14 +415,23 @@ function planOf(tx: Tx, mode: ModeRow): TransactionPlan {
   return { anchor, jobs, cancel, log: tx.log };
 }
 
-/** Why a planned job exists, and the planned job of the pulling unit if it has one. */
-interface Reason { readonly pulledBy: PulledBy | null; readonly puller: TxJob | null }
-const NO_REASON: Reason = { pulledBy: null, puller: null };
+const plannedJob = (j: TxJob, isAnchor: boolean, pulledBy: PulledBy | null, pullerIndex: number | null): PlannedJob => ({
+  unit: j.name, type: j.type, isAnchor, irreversible: j.irreversible, ignoreOrder: j.ignoreOrder, matters: j.matters, pulledBy, pullerIndex,
+});
 
-/** The oldest live link into the job (its first reason that still holds), else why it was created. */
-function reasonOf(j: TxJob): Reason {
+/**
+ * Why a planned job exists: the oldest live link into it (its first reason that still holds),
+ * else why it was created; with the plan index of the pulling unit's job if it has one.
+ */
+function plannedWithReason(j: TxJob): PlannedJob {
   let best: Link | null = null;
-  for (const l of j.in) if (l.alive && l.subject !== j && l.subject.alive && (!best || l.seq < best.seq)) best = l;
-  if (best) return { pulledBy: { unit: best.subject.name, kind: best.kind, type: best.subject.type }, puller: best.subject };
-  return { pulledBy: j.origin, puller: j.originJob ? headOf(j.originJob.entry) ?? null : null };
+  for (let k = 0; k < j.in.length; k++) {
+    const l = j.in[k]!;
+    if (l.alive && l.subject !== j && l.subject.alive && (!best || l.seq < best.seq)) best = l;
+  }
+  if (best) return plannedJob(j, false, { unit: best.subject.name, kind: best.kind, type: best.subject.type }, best.subject.planIndex);
+  const by = j.originJob;
+  if (!by) return plannedJob(j, false, null, null);
+  const puller = headOf(by.entry);
+  return plannedJob(j, false, { unit: by.name, kind: j.originKind, type: j.originType! }, puller ? puller.planIndex : null);
 }
