@@ -51,7 +51,8 @@ class UnitStateView implements TransactionUnitState {
   readonly loadState: LoadState;
   readonly activeState: ActiveState;
   readonly canStop = true;
-  private readonly u: Unit;
+  /** The unit itself: a planned job carries this view, so the apply finds its unit without a lookup by name. */
+  readonly u: Unit;
   constructor(u: Unit) {
     this.u = u;
     this.loadState = u.config.loadState;
@@ -89,7 +90,7 @@ export function enqueueJob(s: EngineState, type: JobType, unit: Unit, mode: JobM
     if (k === anchorIndex) continue;
     const i = k < 0 ? anchorIndex : k;
     const p = jobs[i]!;
-    const u = s.units.get(p.unit)!;
+    const u = unitOf(s, p)!;
     const pulledBy = p.pullerIndex !== null ? installed[p.pullerIndex] : undefined;
     const jobOrigin: JobOrigin = p.isAnchor || !p.pulledBy ? origin
       : { kind: 'dependency', unit: p.pulledBy.unit, dependency: p.pulledBy.kind, job: pulledBy?.id ?? null, jobType: p.pulledBy.type };
@@ -102,6 +103,8 @@ export function enqueueJob(s: EngineState, type: JobType, unit: Unit, mode: JobM
   return ok({ anchor: anchorJob, jobs: out });
 }
 
+const unitOf = (s: EngineState, p: PlannedJob): Unit | undefined => (p.state instanceof UnitStateView ? p.state.u : s.units.get(p.unit));
+
 function describePlan(s: EngineState, jobs: readonly PlannedJob[], cancel: readonly UnitName[], anchor: PlannedJob): TransactionJob[] {
   const out: TransactionJob[] = [];
   for (const name of cancel) {
@@ -109,12 +112,12 @@ function describePlan(s: EngineState, jobs: readonly PlannedJob[], cancel: reado
     if (j) out.push({ id: j.id, unit: name, type: j.type, action: 'canceled', reason: 'not part of the transaction' });
   }
   for (const p of [anchor, ...jobs.filter((j) => j !== anchor)]) {
-    const installedJob = s.units.get(p.unit)?.job;
+    const u = unitOf(s, p);
+    const installedJob = u?.job;
     if (installedJob && p.type !== 'nop' && conflicting(installedJob.type, p.type)) {
       out.push({ id: installedJob.id, unit: p.unit, type: installedJob.type, action: 'canceled', reason: `replaced by ${p.type}` });
     }
     const merged = installedJob && p.type !== 'nop' && !conflicting(installedJob.type, p.type);
-    const u = s.units.get(p.unit);
     out.push(jobLine(merged ? installedJob.id : 0, p.unit, p.type, merged ? 'merged' : 'installed', reasonOf(p), u ? waitText(s, u, p.type) : null));
   }
   return out;

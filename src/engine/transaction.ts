@@ -8,7 +8,7 @@ import { isInactiveOrFailed } from './states.ts';
 import type { InstallableJobType, JobMode, JobType, UnitName } from './types.ts';
 import {
   addLink, addOneJob, collectGarbage, entryAt, entryOf, findEntry, headOf, inTx, newTx,
-  type Link, type PulledBy, type TransactionView, type Tx, type TxJob, type UnitEntry,
+  type Link, type PulledBy, type TransactionUnitState, type TransactionView, type Tx, type TxJob, type UnitEntry,
 } from './transaction-model.ts';
 import {
   checkDestructive, dropRedundant, headsChangedSinceCheck, markJobsThatMatter, mergeJobs, minimizeImpact, recordCheckedHeads, verifyOrderOnce,
@@ -58,6 +58,8 @@ export interface PlannedJob {
   /** Index in the plan's `jobs` of the job of pulledBy's unit, if that unit has one: the applier
    * names the puller's job id without looking units up by name. */
   readonly pullerIndex: number | null;
+  /** The unit's state as the view gave it: the view's own object, so its applier can keep its unit there. */
+  readonly state: TransactionUnitState;
 }
 
 export interface TransactionPlan {
@@ -417,6 +419,7 @@ function planOf(tx: Tx, mode: ModeRow): TransactionPlan {
 
 const plannedJob = (j: TxJob, isAnchor: boolean, pulledBy: PulledBy | null, pullerIndex: number | null): PlannedJob => ({
   unit: j.name, type: j.type, isAnchor, irreversible: j.irreversible, ignoreOrder: j.ignoreOrder, matters: j.matters, pulledBy, pullerIndex,
+  state: j.entry.state,
 });
 
 /**
