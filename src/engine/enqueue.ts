@@ -7,7 +7,7 @@ import type { JobOrigin } from './events.ts';
 import { finishJob, installJob } from './job-runner.ts';
 import type { Job } from './job.ts';
 import { conflicting } from './job-tables.ts';
-import { buildTransaction, type PlannedJob, type TransactionUnitState, type TransactionView } from './transaction.ts';
+import { buildTransaction, type PlannedJob, type PulledBy, type TransactionUnitState, type TransactionView } from './transaction.ts';
 import type { ActiveState, JobId, JobMode, JobType, LoadState, UnitName } from './types.ts';
 import type { Unit } from './unit.ts';
 import { loadError } from './loader.ts';
@@ -84,6 +84,7 @@ export function enqueueJob(s: EngineState, type: JobType, unit: Unit, mode: JobM
   // Installed so far, by plan index: a dependency origin names its puller's job id when the
   // puller was installed first. The anchor goes first so every origin can name its job id.
   const installed: (Job | undefined)[] = new Array(jobs.length);
+  const whys: (Why | undefined)[] = new Array(jobs.length);
   const anchorIndex = jobs.indexOf(anchor);
   let anchorJob: Job | null = null;
   for (let k = -1; k < jobs.length; k++) {
@@ -91,19 +92,36 @@ export function enqueueJob(s: EngineState, type: JobType, unit: Unit, mode: JobM
     const i = k < 0 ? anchorIndex : k;
     const p = jobs[i]!;
     const u = unitOf(s, p)!;
-    const pulledBy = p.pullerIndex !== null ? installed[p.pullerIndex] : undefined;
-    const jobOrigin: JobOrigin = p.isAnchor || !p.pulledBy ? origin
-      : { kind: 'dependency', unit: p.pulledBy.unit, dependency: p.pulledBy.kind, job: pulledBy?.id ?? null, jobType: p.pulledBy.type };
-    const r = installJob(s, u, p.type, { irreversible: p.irreversible, ignoreOrder: p.ignoreOrder, origin: jobOrigin });
+    const why = p.isAnchor || !p.pulledBy ? null : dependencyWhy(whys, p.pullerIndex, p.pulledBy, p.pullerIndex !== null ? installed[p.pullerIndex] : undefined);
+    const r = installJob(s, u, p.type, { irreversible: p.irreversible, ignoreOrder: p.ignoreOrder, origin: why ? why.origin : origin });
     installed[i] = r.job;
     if (r.canceled) out.push({ id: r.canceled.id, unit: p.unit, type: r.canceled.type, action: 'canceled', reason: `replaced by ${p.type} job ${r.job.id}` });
-    out.push(jobLine(r.job.id, p.unit, r.job.type, r.merged ? 'merged' : 'installed', reasonOf(p), waitText(s, u, r.job.type)));
+    out.push(jobLine(r.job.id, p.unit, r.job.type, r.merged ? 'merged' : 'installed', why ? why.reason : reasonOf(p), waitText(s, u, r.job.type)));
     if (p.isAnchor) anchorJob = r.job;
   }
   return ok({ anchor: anchorJob, jobs: out });
 }
 
 const unitOf = (s: EngineState, p: PlannedJob): Unit | undefined => (p.state instanceof UnitStateView ? p.state.u : s.units.get(p.unit));
+
+/**
+ * A dependency job's origin and reason line. The jobs one job pulls in through the same
+ * dependency share both (immutable), kept by the puller's plan index: one object and one string
+ * per puller and dependency instead of per job.
+ */
+interface Why { readonly kind: string; readonly type: string; readonly puller: Job | undefined; readonly origin: JobOrigin; readonly reason: string }
+
+function dependencyWhy(whys: (Why | undefined)[], pullerIndex: number | null, by: PulledBy, puller: Job | undefined): Why {
+  const last = pullerIndex !== null ? whys[pullerIndex] : undefined;
+  if (last && last.kind === by.kind && last.type === by.type && last.puller === puller) return last;
+  const why: Why = {
+    kind: by.kind, type: by.type, puller,
+    origin: { kind: 'dependency', unit: by.unit, dependency: by.kind, job: puller?.id ?? null, jobType: by.type },
+    reason: pulledByText(by),
+  };
+  if (pullerIndex !== null) whys[pullerIndex] = why;
+  return why;
+}
 
 function describePlan(s: EngineState, jobs: readonly PlannedJob[], cancel: readonly UnitName[], anchor: PlannedJob): TransactionJob[] {
   const out: TransactionJob[] = [];
@@ -134,8 +152,10 @@ const jobLine = (id: JobId, unit: UnitName, type: string, action: TransactionJob
 function reasonOf(p: PlannedJob): string {
   if (p.isAnchor) return 'requested';
   if (!p.pulledBy) return 'pulled in';
-  return `${p.pulledBy.type} ${p.pulledBy.unit} via ${p.pulledBy.kind}`;
+  return pulledByText(p.pulledBy);
 }
+
+const pulledByText = (by: PulledBy): string => `${by.type} ${by.unit} via ${by.kind}`;
 
 function describeOriginShort(o: JobOrigin): string {
   return o.kind === 'client' ? `requested by ${o.client}${o.pid !== null ? `, pid ${o.pid}` : ''}` : o.kind === 'internal' ? o.reason : `${o.unit} ${o.dependency}`;
