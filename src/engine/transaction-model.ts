@@ -51,16 +51,49 @@ export interface PulledBy {
   readonly type: InstallableJobType;
 }
 
-/** "subject needs object" (02 §4). `matters`: mandatory; `conflicts`: a stop caused by Conflicts=. */
-export interface Link {
-  readonly seq: number;
-  subject: TxJob;
-  object: TxJob;
-  readonly matters: boolean;
-  readonly conflicts: boolean;
-  readonly kind: string;
-  alive: boolean;
+/**
+ * Links, "subject needs object" (02 §4), in struct-of-arrays form by link number. Numbers are
+ * given in creation order, so the smaller number is the older link. Each job threads its
+ * incoming and outgoing links through `nextIn`/`nextOut` (-1 ends a chain). A link costs a few
+ * typed-array slots, which the garbage collector never scans or copies, instead of an object
+ * plus a slot in two per-job lists. Jobs are named by their `seq` (their index in `Tx.all`).
+ */
+export interface Links {
+  count: number;
+  subject: Int32Array;
+  object: Int32Array;
+  /** LINK_* bits. */
+  flags: Uint8Array;
+  nextIn: Int32Array;
+  nextOut: Int32Array;
+  /** The dependency's label, `Requires=` … (the subject's side), or `isolate` / `triggering`. */
+  readonly kind: string[];
 }
+
+const newLinks = (capacity: number): Links => ({
+  count: 0, subject: new Int32Array(capacity), object: new Int32Array(capacity), flags: new Uint8Array(capacity),
+  nextIn: new Int32Array(capacity), nextOut: new Int32Array(capacity), kind: [],
+});
+
+/** Doubles the typed arrays' room, keeping their contents. */
+function growLinks(links: Links): void {
+  links.subject = doubled(links.subject, new Int32Array(links.subject.length * 2));
+  links.object = doubled(links.object, new Int32Array(links.object.length * 2));
+  links.flags = doubled(links.flags, new Uint8Array(links.flags.length * 2));
+  links.nextIn = doubled(links.nextIn, new Int32Array(links.nextIn.length * 2));
+  links.nextOut = doubled(links.nextOut, new Int32Array(links.nextOut.length * 2));
+}
+
+function doubled<T extends Int32Array | Uint8Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+export const linkSubject = (tx: Tx, l: number): TxJob => tx.all[tx.links.subject[l]!]!;
+export const linkObject = (tx: Tx, l: number): TxJob => tx.all[tx.links.object[l]!]!;
+
+/** Mandatory; a stop caused by Conflicts=; not deleted yet. */
+export const LINK_MATTERS = 1, LINK_CONFLICTS = 2, LINK_ALIVE = 4;
 
 /** Fields the ordering DFS keeps on every node (transaction head job or installed job). */
 export interface OrderMark { gen: number; marker: OrderNode | null }
@@ -78,8 +111,11 @@ export interface TxJob extends OrderNode {
   irreversible: boolean;
   matters: boolean;
   alive: boolean;
-  in: Link[];
-  out: Link[];
+  /** First and last link numbers of the job's incoming and outgoing chains (-1: none) (Links). */
+  firstIn: number;
+  lastIn: number;
+  firstOut: number;
+  lastOut: number;
   /** Live incoming links; zero means nothing needs this job any more (garbage). */
   inAlive: number;
   /**
@@ -124,7 +160,9 @@ export interface Tx {
   loose: Map<UnitName, UnitEntry> | null;
   /** This build's stamp for the graph nodes' scratch slots (entryOfNode). */
   readonly stamp: number;
+  /** Every job ever added, by `seq`. */
   readonly all: TxJob[];
+  readonly links: Links;
   anchor: TxJob | null;
   seq: number;
   generation: number;
@@ -138,7 +176,8 @@ export interface Tx {
 }
 
 export const newTx = (view: TransactionView, irreversible: boolean): Tx =>
-  ({ view, irreversible, noneInstalled: !view.hasInstalledJobs(), entries: [], loose: null, stamp: view.graph.newStamp(), all: [], anchor: null, seq: 0, generation: 0, headsChanged: true, log: [] });
+  ({ view, irreversible, noneInstalled: !view.hasInstalledJobs(), entries: [], loose: null, stamp: view.graph.newStamp(), all: [],
+    links: newLinks(64), anchor: null, seq: 0, generation: 0, headsChanged: true, log: [] });
 
 export const installedOf = (tx: Tx, e: UnitEntry): InstalledJobView | null =>
   (e.installed !== undefined ? e.installed : tx.noneInstalled ? null : (e.installed = tx.view.installedJob(e.name)));
@@ -208,12 +247,12 @@ export function addOneJob(tx: Tx, entry: UnitEntry, type: InstallableJobType, by
   const seq = tx.seq++;
   const job: TxJob = {
     seq, firstSeq: seq, entry, name: entry.name, type, ignoreOrder: false, irreversible: tx.irreversible, matters: false,
-    alive: true, in: NONE, out: NONE, inAlive: 0, originJob: by ? by.job : null, originType: by ? by.job.type : null, originKind: by ? by.kind : '',
+    alive: true, firstIn: -1, lastIn: -1, firstOut: -1, lastOut: -1, inAlive: 0, originJob: by ? by.job : null, originType: by ? by.job.type : null, originKind: by ? by.kind : '',
     planIndex: -1, gen: 0, marker: null, job: null,
   };
   (job as { job: TxJob | null }).job = job;
   entry.jobs = append(entry.jobs, job);
-  tx.all.push(job);
+  tx.all.push(job); // at index seq: links name jobs by it
   tx.headsChanged = true;
   return job;
 }
@@ -222,10 +261,30 @@ export function addOneJob(tx: Tx, entry: UnitEntry, type: InstallableJobType, by
 export interface LinkSpec { readonly job: TxJob; readonly matters: boolean; readonly conflicts: boolean; readonly kind: string }
 
 export function addLink(tx: Tx, subject: TxJob, object: TxJob, o: LinkSpec): void {
-  const link: Link = { seq: tx.seq++, subject, object, matters: o.matters, conflicts: o.conflicts, kind: o.kind, alive: true };
-  subject.out = append(subject.out, link);
-  object.in = append(object.in, link);
+  const links = tx.links;
+  const l = links.count++;
+  if (l === links.subject.length) growLinks(links);
+  links.subject[l] = subject.seq;
+  links.object[l] = object.seq;
+  links.kind.push(o.kind);
+  links.flags[l] = LINK_ALIVE | (o.matters ? LINK_MATTERS : 0) | (o.conflicts ? LINK_CONFLICTS : 0);
+  chainOut(links, subject, l);
+  chainIn(links, object, l);
   object.inAlive++;
+}
+
+/** Appends link `l` to the end of the job's outgoing chain. */
+export function chainOut(links: Links, job: TxJob, l: number): void {
+  links.nextOut[l] = -1;
+  if (job.lastOut < 0) job.firstOut = l; else links.nextOut[job.lastOut] = l;
+  job.lastOut = l;
+}
+
+/** Appends link `l` to the end of the job's incoming chain. */
+export function chainIn(links: Links, job: TxJob, l: number): void {
+  links.nextIn[l] = -1;
+  if (job.lastIn < 0) job.firstIn = l; else links.nextIn[job.lastIn] = l;
+  job.lastIn = l;
 }
 
 /**
@@ -245,18 +304,20 @@ export function deleteJob(tx: Tx, job: TxJob, o: { dependents: boolean; orphans?
     list.splice(at, 1);
     // A new head, or an installed job in the place of the last candidate, can add ordering edges.
     if (at === list.length && (at > 0 || installedOf(tx, j.entry) !== null)) tx.headsChanged = true;
-    for (let k = 0; k < j.out.length; k++) {
-      const l = j.out[k]!;
-      if (!l.alive) continue;
-      l.alive = false;
-      if (--l.object.inAlive === 0 && o.orphans) o.orphans.push(l.object);
+    const links = tx.links;
+    for (let l = j.firstOut; l >= 0; l = links.nextOut[l]!) {
+      const flags = links.flags[l]!;
+      if ((flags & LINK_ALIVE) === 0) continue;
+      links.flags[l] = flags & ~LINK_ALIVE;
+      const object = linkObject(tx, l);
+      if (--object.inAlive === 0 && o.orphans) o.orphans.push(object);
     }
-    for (let k = 0; k < j.in.length; k++) {
-      const l = j.in[k]!;
-      if (!l.alive) continue;
-      l.alive = false;
+    for (let l = j.firstIn; l >= 0; l = links.nextIn[l]!) {
+      const flags = links.flags[l]!;
+      if ((flags & LINK_ALIVE) === 0) continue;
+      links.flags[l] = flags & ~LINK_ALIVE;
       j.inAlive--;
-      if (o.dependents && l.matters) work.push(l.subject);
+      if (o.dependents && (flags & LINK_MATTERS) !== 0) work.push(linkSubject(tx, l));
     }
   }
 }

@@ -8,8 +8,8 @@ import { isOrderAcyclic } from './transaction-acyclic.ts';
 import type { OrderNode as GraphNode, OrderView } from './deps.ts';
 import type { InstallableJobType, JobMode } from './types.ts';
 import {
-  append, deleteJob, deleteUnitJobs, entryOfNode, headOf, installedOf, label,
-  type OrderNode, type Tx, type TxJob, type UnitEntry,
+  chainIn, chainOut, deleteJob, deleteUnitJobs, entryOfNode, headOf, installedOf, label, LINK_ALIVE, LINK_CONFLICTS, LINK_MATTERS, linkObject,
+  type Links, type OrderNode, type Tx, type TxJob, type UnitEntry,
 } from './transaction-model.ts';
 
 /** 02 §6.4: every job reachable from the anchor through mandatory links matters. */
@@ -17,11 +17,13 @@ export function markJobsThatMatter(tx: Tx): void {
   const anchor = tx.anchor!;
   anchor.matters = true;
   const stack = [anchor];
+  const links = tx.links;
   while (stack.length > 0) {
-    for (const l of stack.pop()!.out) {
-      if (!l.alive || !l.matters || l.object.matters) continue;
-      l.object.matters = true;
-      stack.push(l.object);
+    for (let l = stack.pop()!.firstOut; l >= 0; l = links.nextOut[l]!) {
+      const object = linkObject(tx, l);
+      if ((links.flags[l]! & (LINK_ALIVE | LINK_MATTERS)) !== (LINK_ALIVE | LINK_MATTERS) || object.matters) continue;
+      object.matters = true;
+      stack.push(object);
     }
   }
 }
@@ -200,13 +202,19 @@ function breakCycle(tx: Tx, start: OrderNode, from: OrderNode, g: number): 'agai
 /** Candidates of a unit from the head (newest) to the oldest, the order of 02 §6.8. */
 const newestFirst = (e: UnitEntry): TxJob[] => [...e.jobs].reverse();
 
-const pulledByConflicts = (j: TxJob): boolean => j.in.some((l) => l.alive && l.conflicts);
+function pulledByConflicts(tx: Tx, j: TxJob): boolean {
+  const links = tx.links;
+  for (let l = j.firstIn; l >= 0; l = links.nextIn[l]!) {
+    if ((links.flags[l]! & (LINK_ALIVE | LINK_CONFLICTS)) === (LINK_ALIVE | LINK_CONFLICTS)) return true;
+  }
+  return false;
+}
 
 /** 02 §6.8 table: which of two unmergeable candidates to give up, or null when both matter. */
-function pickUnmergeable(a: TxJob, b: TxJob): TxJob | null {
+function pickUnmergeable(tx: Tx, a: TxJob, b: TxJob): TxJob | null {
   if (!a.matters && !b.matters) {
-    if (a.type === 'stop') return pulledByConflicts(a) ? b : a;
-    if (b.type === 'stop') return pulledByConflicts(b) ? a : b;
+    if (a.type === 'stop') return pulledByConflicts(tx, a) ? b : a;
+    if (b.type === 'stop') return pulledByConflicts(tx, b) ? a : b;
     return a;
   }
   if (!a.matters) return a;
@@ -220,7 +228,7 @@ function deleteOneUnmergeable(tx: Tx, list: readonly TxJob[]): boolean {
     for (let k = i + 1; k < list.length; k++) {
       const a = list[i]!, b = list[k]!;
       if (mergeable(a.type, b.type)) continue;
-      const d = pickUnmergeable(a, b);
+      const d = pickUnmergeable(tx, a, b);
       if (!d) return false;
       deleteJob(tx, d, { dependents: true });
       return true;
@@ -259,8 +267,7 @@ function foldInto(tx: Tx, entry: UnitEntry): void {
   if (survivor !== list[0] || survivor.type !== t) tx.headsChanged = true;
   for (const other of list) {
     if (other === survivor) continue;
-    for (const l of other.in) if (l.alive) { l.object = survivor; survivor.in = append(survivor.in, l); survivor.inAlive++; }
-    for (const l of other.out) if (l.alive) { l.subject = survivor; survivor.out = append(survivor.out, l); }
+    moveLinks(tx.links, other, survivor);
     survivor.irreversible ||= other.irreversible;
     survivor.matters ||= other.matters;
     survivor.firstSeq = Math.min(survivor.firstSeq, other.firstSeq);
@@ -268,6 +275,23 @@ function foldInto(tx: Tx, entry: UnitEntry): void {
   }
   survivor.type = t;
   entry.jobs = [survivor];
+}
+
+/** Moves the live links of `from` (both directions) to the end of `to`'s chains, in order. */
+function moveLinks(links: Links, from: TxJob, to: TxJob): void {
+  for (let l = from.firstIn, next: number; l >= 0; l = next) {
+    next = links.nextIn[l]!;   // read before chainIn relinks l
+    if ((links.flags[l]! & LINK_ALIVE) === 0) continue;
+    links.object[l] = to.seq;
+    chainIn(links, to, l);
+    to.inAlive++;
+  }
+  for (let l = from.firstOut, next: number; l >= 0; l = next) {
+    next = links.nextOut[l]!;
+    if ((links.flags[l]! & LINK_ALIVE) === 0) continue;
+    links.subject[l] = to.seq;
+    chainOut(links, to, l);
+  }
 }
 
 /**

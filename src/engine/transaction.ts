@@ -8,7 +8,7 @@ import { isInactiveOrFailed } from './states.ts';
 import type { InstallableJobType, JobMode, JobType, UnitName } from './types.ts';
 import {
   addLink, addOneJob, collectGarbage, entryAt, entryOf, findEntry, headOf, inTx, newTx,
-  type Link, type PulledBy, type TransactionUnitState, type TransactionView, type Tx, type TxJob, type UnitEntry,
+  LINK_ALIVE, linkSubject, type PulledBy, type TransactionUnitState, type TransactionView, type Tx, type TxJob, type UnitEntry,
 } from './transaction-model.ts';
 import {
   checkDestructive, dropRedundant, headsChangedSinceCheck, markJobsThatMatter, mergeJobs, minimizeImpact, recordCheckedHeads, verifyOrderOnce,
@@ -402,7 +402,7 @@ function planOf(tx: Tx, mode: ModeRow): TransactionPlan {
   let anchor: PlannedJob | undefined;
   for (let i = 0; i < survivors.length; i++) {
     const j = survivors[i]!;
-    const p = j === tx.anchor ? plannedJob(j, true, null, null) : plannedWithReason(j);
+    const p = j === tx.anchor ? plannedJob(j, true, null, null) : plannedWithReason(tx, j);
     jobs[i] = p;
     if (p.isAnchor) anchor = p;
   }
@@ -426,13 +426,17 @@ const plannedJob = (j: TxJob, isAnchor: boolean, pulledBy: PulledBy | null, pull
  * Why a planned job exists: the oldest live link into it (its first reason that still holds),
  * else why it was created; with the plan index of the pulling unit's job if it has one.
  */
-function plannedWithReason(j: TxJob): PlannedJob {
-  let best: Link | null = null;
-  for (let k = 0; k < j.in.length; k++) {
-    const l = j.in[k]!;
-    if (l.alive && l.subject !== j && l.subject.alive && (!best || l.seq < best.seq)) best = l;
+function plannedWithReason(tx: Tx, j: TxJob): PlannedJob {
+  const links = tx.links;
+  let best = -1;
+  for (let l = j.firstIn; l >= 0; l = links.nextIn[l]!) {
+    const subject = linkSubject(tx, l);
+    if ((links.flags[l]! & LINK_ALIVE) !== 0 && subject !== j && subject.alive && (best < 0 || l < best)) best = l;
   }
-  if (best) return plannedJob(j, false, { unit: best.subject.name, kind: best.kind, type: best.subject.type }, best.subject.planIndex);
+  if (best >= 0) {
+    const by = linkSubject(tx, best);
+    return plannedJob(j, false, { unit: by.name, kind: links.kind[best]!, type: by.type }, by.planIndex);
+  }
   const by = j.originJob;
   if (!by) return plannedJob(j, false, null, null);
   const puller = headOf(by.entry);
