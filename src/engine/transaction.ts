@@ -399,10 +399,11 @@ function planOf(tx: Tx, mode: ModeRow): TransactionPlan {
   if (!sorted) survivors.sort((a, b) => a.firstSeq - b.firstSeq);
   for (let i = 0; i < survivors.length; i++) survivors[i]!.planIndex = i;
   const jobs: PlannedJob[] = new Array(survivors.length);
+  const shared: (PulledBy | undefined)[] = new Array(survivors.length);
   let anchor: PlannedJob | undefined;
   for (let i = 0; i < survivors.length; i++) {
     const j = survivors[i]!;
-    const p = j === tx.anchor ? plannedJob(j, true, null, null) : plannedWithReason(tx, j);
+    const p = j === tx.anchor ? plannedJob(j, true, null, null) : plannedWithReason(tx, j, shared);
     jobs[i] = p;
     if (p.isAnchor) anchor = p;
   }
@@ -424,9 +425,10 @@ const plannedJob = (j: TxJob, isAnchor: boolean, pulledBy: PulledBy | null, pull
 
 /**
  * Why a planned job exists: the oldest live link into it (its first reason that still holds),
- * else why it was created; with the plan index of the pulling unit's job if it has one.
+ * else why it was created; with the plan index of the pulling unit's job if it has one. The jobs
+ * one planned job pulls through the same dependency share one PulledBy (`shared`, by its index).
  */
-function plannedWithReason(tx: Tx, j: TxJob): PlannedJob {
+function plannedWithReason(tx: Tx, j: TxJob, shared: (PulledBy | undefined)[]): PlannedJob {
   const links = tx.links;
   let best = -1;
   for (let l = j.firstIn; l >= 0; l = links.nextIn[l]!) {
@@ -435,7 +437,10 @@ function plannedWithReason(tx: Tx, j: TxJob): PlannedJob {
   }
   if (best >= 0) {
     const by = linkSubject(tx, best);
-    return plannedJob(j, false, { unit: by.name, kind: links.kind[best]!, type: by.type }, by.planIndex);
+    const kind = links.kind[best]!;
+    let pulledBy = shared[by.planIndex];
+    if (pulledBy?.kind !== kind) shared[by.planIndex] = pulledBy = { unit: by.name, kind, type: by.type };
+    return plannedJob(j, false, pulledBy, by.planIndex);
   }
   const by = j.originJob;
   if (!by) return plannedJob(j, false, null, null);
