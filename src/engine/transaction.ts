@@ -1,7 +1,7 @@
 // Request → checked, merged, ordered set of jobs, or an error (02 §5–§6, modelled on systemd's
 // src/core/transaction.c). Pure: reads the manager through TransactionView and returns a plan.
 // It allocates no job ids and installs nothing; the manager does both (02 §6.10).
-import { DEP_KINDS, kindsWithAtom, type Atom, type DepKind, type OrderNode, type OrderView } from './deps.ts';
+import { atomBits, DEP_KINDS, KIND_BIT, kindsWithAtom, type Atom, type DepKind, type OrderNode, type OrderView } from './deps.ts';
 import { assert, fail, makeError, ok, type Result, type UnitdError } from './errors.ts';
 import { collapse, isInstallableJobType } from './job-tables.ts';
 import { isInactiveOrFailed } from './states.ts';
@@ -116,19 +116,36 @@ const APPLICABLE = {
   'reload': (s) => s.canReload,
 } as const satisfies Record<InstallableJobType, (s: UnitEntry['state']) => boolean>;
 
-interface PullRule { readonly atom: Atom; readonly type: JobType; readonly matters: boolean; readonly conflicts: boolean; readonly optional: boolean }
+interface PullRuleSpec { readonly atom: Atom; readonly type: JobType; readonly matters: boolean; readonly conflicts: boolean; readonly optional: boolean }
+
+/**
+ * A rule with what the pull walk would otherwise look up per job: the kinds carrying its atom,
+ * their KIND_BIT bits (a unit's kind mask skips the rule, or a kind, without a map lookup), and
+ * its type when that needs no collapsing.
+ */
+interface PullRule extends PullRuleSpec {
+  readonly kinds: readonly DepKind[];
+  readonly kindBits: readonly number[];
+  readonly bits: number;
+  readonly installable: InstallableJobType | null;
+}
+
+const pullRule = (spec: PullRuleSpec): PullRule => ({
+  ...spec, kinds: kindsWithAtom(spec.atom), kindBits: kindsWithAtom(spec.atom).map((k) => KIND_BIT[k]), bits: atomBits(spec.atom),
+  installable: isInstallableJobType(spec.type) ? spec.type : null,
+});
 
 /** 02 §6.2 step f: which atoms a new job of each type follows, and what it adds there. */
 const PULL_START: readonly PullRule[] = [
-  { atom: 'pull-start', type: 'start', matters: true, conflicts: false, optional: false },
-  { atom: 'pull-start-soft', type: 'start', matters: false, conflicts: false, optional: true },
-  { atom: 'pull-verify', type: 'verify-active', matters: true, conflicts: false, optional: false },
-  { atom: 'pull-stop', type: 'stop', matters: true, conflicts: true, optional: false },
-  { atom: 'pull-stop-soft', type: 'stop', matters: false, conflicts: false, optional: true },
+  pullRule({ atom: 'pull-start', type: 'start', matters: true, conflicts: false, optional: false }),
+  pullRule({ atom: 'pull-start-soft', type: 'start', matters: false, conflicts: false, optional: true }),
+  pullRule({ atom: 'pull-verify', type: 'verify-active', matters: true, conflicts: false, optional: false }),
+  pullRule({ atom: 'pull-stop', type: 'stop', matters: true, conflicts: true, optional: false }),
+  pullRule({ atom: 'pull-stop-soft', type: 'stop', matters: false, conflicts: false, optional: true }),
 ];
-const PROPAGATE_STOP: PullRule = { atom: 'propagate-stop', type: 'stop', matters: true, conflicts: false, optional: false };
-const PROPAGATE_RESTART: PullRule = { atom: 'propagate-restart', type: 'try-restart', matters: true, conflicts: false, optional: false };
-const PROPAGATE_RELOAD: PullRule = { atom: 'propagates-reload-to', type: 'try-reload', matters: false, conflicts: false, optional: true };
+const PROPAGATE_STOP = pullRule({ atom: 'propagate-stop', type: 'stop', matters: true, conflicts: false, optional: false });
+const PROPAGATE_RESTART = pullRule({ atom: 'propagate-restart', type: 'try-restart', matters: true, conflicts: false, optional: false });
+const PROPAGATE_RELOAD = pullRule({ atom: 'propagates-reload-to', type: 'try-reload', matters: false, conflicts: false, optional: true });
 
 const PULL_RULES = {
   'start': PULL_START,
@@ -261,17 +278,20 @@ const NO_PEERS: ReadonlyMap<DepKind, ReadonlySet<OrderNode>> = new Map();
 function enterFrame(frames: Frame[], depth: number, job: TxJob, table: PullTable, pulls: Pulls): void {
   pulls.top = depth > 0 ? frames[depth - 1]!.end : 0;
   const start = pulls.top;
-  const peers = job.entry.node?.peers ?? NO_PEERS;
-  if (peers.size > 0) {
-    pulls.peers = peers;
+  const node = job.entry.node;
+  if (node) {
+    const mask = node.mask;
+    pulls.peers = node.peers;
     const rules = table[job.type];
     for (let ri = 0; ri < rules.length; ri++) {
       const rule = rules[ri]!;
-      const kinds = kindsWithAtom(rule.atom);
+      if ((mask & rule.bits) === 0) continue;
+      const kinds = rule.kinds;
       pulls.rule = rule;
       pulls.before = kinds;
       for (let ki = 0; ki < kinds.length; ki++) {
-        const set = peers.get(kinds[ki]!);
+        if ((mask & rule.kindBits[ki]!) === 0) continue;
+        const set = node.peers.get(kinds[ki]!);
         if (!set || set.size === 0) continue;
         pulls.kind = KIND_LABEL[kinds[ki]!];
         pulls.ki = ki;
@@ -332,7 +352,7 @@ const NO_KINDS: readonly DepKind[] = [];
 
 /** The rule's job type for `unit`; propagated try-* types are collapsed against its state now. */
 function pulledType(tx: Tx, rule: PullRule, unit: OrderView): InstallableJobType {
-  if (isInstallableJobType(rule.type)) return rule.type;
+  if (rule.installable !== null) return rule.installable;
   const st = entryAt(tx, unit)?.state;
   return st ? collapse(rule.type, st.activeState) : 'nop';
 }
