@@ -163,6 +163,8 @@ export interface Tx {
   /** Every job ever added, by `seq`. */
   readonly all: TxJob[];
   readonly links: Links;
+  /** Jobs whose incoming links all died since the last garbage collection (collectGarbage). */
+  readonly orphans: TxJob[];
   anchor: TxJob | null;
   seq: number;
   generation: number;
@@ -177,7 +179,7 @@ export interface Tx {
 
 export const newTx = (view: TransactionView, irreversible: boolean): Tx =>
   ({ view, irreversible, noneInstalled: !view.hasInstalledJobs(), entries: [], loose: null, stamp: view.graph.newStamp(), all: [],
-    links: newLinks(64), anchor: null, seq: 0, generation: 0, headsChanged: true, log: [] });
+    links: newLinks(64), orphans: [], anchor: null, seq: 0, generation: 0, headsChanged: true, log: [] });
 
 export const installedOf = (tx: Tx, e: UnitEntry): InstalledJobView | null =>
   (e.installed !== undefined ? e.installed : tx.noneInstalled ? null : (e.installed = tx.view.installedJob(e.name)));
@@ -289,10 +291,10 @@ export function chainIn(links: Links, job: TxJob, l: number): void {
 
 /**
  * 02 §6.7. Removes `job` from its unit's candidates and drops its links. With `dependents`, every
- * job that mandatorily needed it goes too, transitively. Jobs left without incoming links are
- * pushed to `orphans` when given (the garbage collector's worklist).
+ * job that mandatorily needed it goes too, transitively. Jobs left without incoming links go to
+ * `tx.orphans` (the garbage collector's worklist).
  */
-export function deleteJob(tx: Tx, job: TxJob, o: { dependents: boolean; orphans?: TxJob[] }): void {
+export function deleteJob(tx: Tx, job: TxJob, o: { dependents: boolean }): void {
   const work = [job];
   while (work.length > 0) {
     const j = work.pop()!;
@@ -310,7 +312,7 @@ export function deleteJob(tx: Tx, job: TxJob, o: { dependents: boolean; orphans?
       if ((flags & LINK_ALIVE) === 0) continue;
       links.flags[l] = flags & ~LINK_ALIVE;
       const object = linkObject(tx, l);
-      if (--object.inAlive === 0 && o.orphans) o.orphans.push(object);
+      if (--object.inAlive === 0) tx.orphans.push(object);
     }
     for (let l = j.firstIn; l >= 0; l = links.nextIn[l]!) {
       const flags = links.flags[l]!;
@@ -327,12 +329,17 @@ export function deleteUnitJobs(tx: Tx, entry: UnitEntry): void {
   for (const j of [...entry.jobs]) deleteJob(tx, j, { dependents: true });
 }
 
-/** 02 §6.7: repeatedly delete non-anchor jobs that nothing links to. */
+/**
+ * 02 §6.7: repeatedly delete non-anchor jobs that nothing links to. Every job but the anchor is
+ * linked when it is made, so such jobs are exactly those whose last link died since: the
+ * worklist deleteJob fills, not a scan of every job. A job without incoming links has no
+ * dependents to take along, so the order of deletion does not change what is deleted.
+ */
 export function collectGarbage(tx: Tx): void {
-  const work = tx.all.filter((j) => j.alive && j.inAlive === 0);
+  const work = tx.orphans;
   while (work.length > 0) {
     const j = work.pop()!;
     if (!j.alive || j === tx.anchor || j.inAlive > 0) continue;
-    deleteJob(tx, j, { dependents: true, orphans: work });
+    deleteJob(tx, j, { dependents: true });
   }
 }
