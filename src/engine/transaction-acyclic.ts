@@ -13,7 +13,6 @@ const NOT_ORDERED = 0, WAITS_FOR_AFTER = 1, STOP_LIKE = 2;
  */
 interface Arcs {
   stamp: number;
-  kind: Uint8Array;
   from: Int32Array;
   to: Int32Array;
   count: number;
@@ -24,10 +23,19 @@ interface Arcs {
 function addArc(this: Arcs, node: OrderNode): void {
   if (node.txStamp !== this.stamp) return;
   const a = node.txIndex;
-  if (this.kind[a] === NOT_ORDERED) return;
   const k = this.count++;
   this.from[k] = this.bWaits ? a : this.b;
   this.to[k] = this.bWaits ? this.b : a;
+}
+
+function reserve(arcs: Arcs, more: number): void {
+  if (arcs.count + more <= arcs.from.length) return;
+  const size = Math.max(arcs.from.length * 2, arcs.count + more);
+  const from = new Int32Array(size), to = new Int32Array(size);
+  from.set(arcs.from);
+  to.set(arcs.to);
+  arcs.from = from;
+  arcs.to = to;
 }
 
 /**
@@ -41,33 +49,40 @@ function addArc(this: Arcs, node: OrderNode): void {
  */
 export function isOrderAcyclic(tx: Tx): boolean {
   const n = tx.entries.length;
-  // One pass over the entries and their heads; the arcs pass then reads only graph nodes.
+  // One pass over the entries collects every arc from an ordered unit; an arc whose other end
+  // turns out not ordered (known only once that entry is passed) is dropped below.
   const kind = new Uint8Array(n);
-  let bound = 0;
+  const arcs: Arcs = { stamp: tx.stamp, from: new Int32Array(2 * n), to: new Int32Array(2 * n), count: 0, b: 0, bWaits: false };
   for (let i = 0; i < n; i++) {
     const e = tx.entries[i]!;
     const h = headOf(e);
     if (!h || h.type === 'nop' || h.ignoreOrder) continue;
-    kind[i] = isStopLike(h.type) ? STOP_LIKE : WAITS_FOR_AFTER;
-    if (e.node) bound += e.node.after.size;
-  }
-  const arcs: Arcs = { stamp: tx.stamp, kind, from: new Int32Array(bound), to: new Int32Array(bound), count: 0, b: 0, bWaits: false };
-  for (let i = 0; i < n; i++) {
-    const after = kind[i] === NOT_ORDERED ? undefined : tx.entries[i]!.node?.after;
+    const stopLike = isStopLike(h.type);
+    kind[i] = stopLike ? STOP_LIKE : WAITS_FOR_AFTER;
+    const after = e.node?.after;
     if (!after || after.size === 0) continue;
+    reserve(arcs, after.size);
     arcs.b = i;
-    arcs.bWaits = kind[i] === WAITS_FOR_AFTER;
+    arcs.bWaits = !stopLike;
     after.forEach(addArc, arcs);
   }
   const { from, to, count } = arcs;
   // Arcs grouped by source (compressed rows), and every node's count of arcs into it.
   const first = new Int32Array(n + 1);
   const waitsOn = new Int32Array(n);
-  for (let k = 0; k < count; k++) { first[from[k]! + 1]!++; waitsOn[to[k]!]!++; }
+  let kept = 0;
+  for (let k = 0; k < count; k++) {
+    const a = from[k]!, b = to[k]!;
+    if (kind[a] === NOT_ORDERED || kind[b] === NOT_ORDERED) continue;
+    from[kept] = a;
+    to[kept++] = b;
+    first[a + 1]!++;
+    waitsOn[b]!++;
+  }
   for (let i = 0; i < n; i++) first[i + 1]! += first[i]!;
   const next = first.slice(0, n);
-  const targets = new Int32Array(count);
-  for (let k = 0; k < count; k++) targets[next[from[k]!]!++] = to[k]!;
+  const targets = new Int32Array(kept);
+  for (let k = 0; k < kept; k++) targets[next[from[k]!]!++] = to[k]!;
   const ready = new Int32Array(n);
   let tail = 0;
   for (let i = 0; i < n; i++) if (waitsOn[i] === 0) ready[tail++] = i;
