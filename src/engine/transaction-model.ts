@@ -219,18 +219,14 @@ function newEntry(tx: Tx, name: UnitName, state: TransactionUnitState, node: Ord
   return e;
 }
 /**
- * Shared by every list until its first element (never written): most jobs have one incoming
- * link and most units one candidate, and a push into `[]` or `[x]` reserves 17 more slots.
+ * Shared by every candidate list until its first element (never written): most units have one
+ * candidate, and a push into `[]` reserves 17 slots where `[x]` holds one.
  */
 export const NONE: never[] = [];
 
-/**
- * `list` with `x` added: a new exact array while it has at most two elements (a unit with default
- * dependencies links to the two targets it pulls in), else `list` itself after a push.
- */
+/** `list` with `x` added: a new one-element array when empty, else `list` itself after a push. */
 export function append<T>(list: T[], x: T): T[] {
   if (list.length === 0) return [x];
-  if (list.length === 1) return [list[0]!, x];
   list.push(x);
   return list;
 }
