@@ -112,7 +112,7 @@ export interface OrderView extends OrderNode {
    * The same edges with neighbours as nodes, in the same order (`after`/`before` are two of these
    * sets): the transaction walks them without a lookup by name per edge.
    */
-  readonly peers: ReadonlyMap<DepKind, ReadonlySet<OrderNode>>;
+  readonly peers: ReadonlyMap<DepKind, ReadonlySet<OrderView>>;
 }
 
 /** One unit's edges by kind, which kinds are not empty, and its ordering neighbours as nodes. */

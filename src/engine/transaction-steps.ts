@@ -7,9 +7,10 @@ import { isActiveOrActivating } from './states.ts';
 import { isOrderAcyclic } from './transaction-acyclic.ts';
 import type { OrderNode as GraphNode, OrderView } from './deps.ts';
 import type { InstallableJobType, JobMode } from './types.ts';
+import { chainIn, chainOut, LINK_ALIVE, LINK_CONFLICTS, LINK_MATTERS, linkObject, type Links } from './transaction-links.ts';
 import {
-  chainIn, chainOut, deleteJob, deleteUnitJobs, entryOfNode, headOf, installedOf, label, LINK_ALIVE, LINK_CONFLICTS, LINK_MATTERS, linkObject,
-  type Links, type OrderNode, type Tx, type TxJob, type UnitEntry,
+  deleteJob, deleteUnitJobs, entryOfNode, headOf, installedOf, label,
+  type OrderNode, type Tx, type TxJob, type UnitEntry,
 } from './transaction-model.ts';
 
 /** 02 §6.4: every job reachable from the anchor through mandatory links matters. */
