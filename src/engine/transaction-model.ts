@@ -120,6 +120,8 @@ export interface Tx {
   /** Every job ever added, by `seq`. */
   readonly all: TxJob[];
   readonly links: Links;
+  /** Entries that got a second candidate (jobs are only added before any is deleted: each once). */
+  readonly several: UnitEntry[];
   /** Jobs whose incoming links all died since the last garbage collection (collectGarbage). */
   readonly orphans: TxJob[];
   anchor: TxJob | null;
@@ -136,7 +138,7 @@ export interface Tx {
 
 export const newTx = (view: TransactionView, irreversible: boolean): Tx =>
   ({ view, irreversible, noneInstalled: !view.hasInstalledJobs(), entries: [], loose: null, stamp: view.graph.newStamp(), all: [],
-    links: newLinks(64), orphans: [], anchor: null, seq: 0, generation: 0, headsChanged: true, log: [] });
+    links: newLinks(64), orphans: [], several: [], anchor: null, seq: 0, generation: 0, headsChanged: true, log: [] });
 
 export const installedOf = (tx: Tx, e: UnitEntry): InstalledJobView | null =>
   (e.installed !== undefined ? e.installed : tx.noneInstalled ? null : (e.installed = tx.view.installedJob(e.name)));
@@ -207,6 +209,7 @@ export function addOneJob(tx: Tx, entry: UnitEntry, type: InstallableJobType, by
   };
   (job as { job: TxJob | null }).job = job;
   entry.jobs = append(entry.jobs, job);
+  if (entry.jobs.length === 2) tx.several.push(entry);
   tx.all.push(job); // at index seq: links name jobs by it
   tx.headsChanged = true;
   return job;

@@ -244,8 +244,10 @@ function deleteOneUnmergeable(tx: Tx, list: readonly TxJob[]): boolean {
  * if present, else the head; links move to the survivor, irreversible/matters are OR-ed.
  */
 export function mergeJobs(tx: Tx): Result<'ok' | 'again'> {
-  for (let i = 0; i < tx.entries.length; i++) {
-    const entry = tx.entries[i]!;
+  // Only units that ever had two candidates can need merging: walk those, in entry order.
+  const several = tx.several.sort((a, b) => a.index - b.index);
+  for (let i = 0; i < several.length; i++) {
+    const entry = several[i]!;
     if (entry.jobs.length < 2) continue;
     const [first, ...rest] = newestFirst(entry);
     let t: InstallableJobType = first!.type;
@@ -256,7 +258,7 @@ export function mergeJobs(tx: Tx): Result<'ok' | 'again'> {
       return fail('TransactionJobsConflicting', [t, k.type, entry.name]);
     }
   }
-  for (let i = 0; i < tx.entries.length; i++) if (tx.entries[i]!.jobs.length > 1) foldInto(tx, tx.entries[i]!);
+  for (let i = 0; i < several.length; i++) if (several[i]!.jobs.length > 1) foldInto(tx, several[i]!);
   return ok('ok');
 }
 
