@@ -122,6 +122,8 @@ export interface Tx {
   readonly links: Links;
   /** Entries that got a second candidate (jobs are only added before any is deleted: each once). */
   readonly several: UnitEntry[];
+  /** Entries whose candidates were deleted or merged since dropRedundant last ran (repeats allowed). */
+  readonly changed: UnitEntry[];
   /** Jobs whose incoming links all died since the last garbage collection (collectGarbage). */
   readonly orphans: TxJob[];
   anchor: TxJob | null;
@@ -138,7 +140,7 @@ export interface Tx {
 
 export const newTx = (view: TransactionView, irreversible: boolean): Tx =>
   ({ view, irreversible, noneInstalled: !view.hasInstalledJobs(), entries: [], loose: null, stamp: view.graph.newStamp(), all: [],
-    links: newLinks(64), orphans: [], several: [], anchor: null, seq: 0, generation: 0, headsChanged: true, log: [] });
+    links: newLinks(64), orphans: [], several: [], changed: [], anchor: null, seq: 0, generation: 0, headsChanged: true, log: [] });
 
 export const installedOf = (tx: Tx, e: UnitEntry): InstalledJobView | null =>
   (e.installed !== undefined ? e.installed : tx.noneInstalled ? null : (e.installed = tx.view.installedJob(e.name)));
@@ -232,6 +234,7 @@ export function deleteJob(tx: Tx, job: TxJob, o: { dependents: boolean }): void 
     list.splice(at, 1);
     // A new head, or an installed job in the place of the last candidate, can add ordering edges.
     if (at === list.length && (at > 0 || installedOf(tx, j.entry) !== null)) tx.headsChanged = true;
+    tx.changed.push(j.entry);
     const links = tx.links;
     for (let l = j.firstOut; l >= 0; l = links.nextOut[l]!) {
       const flags = links.flags[l]!;

@@ -48,12 +48,22 @@ export function minimizeImpact(tx: Tx): void {
  * 02 §6.5: a unit whose candidates are all redundant, none the anchor and none conflicting with
  * its installed job loses them all; the jobs that needed them stay (only the links go).
  */
-export function dropRedundant(tx: Tx): void {
-  for (let i = 0; i < tx.entries.length; i++) {
-    const entry = tx.entries[i]!;
+export function dropRedundant(tx: Tx, o: { onlyChanged: boolean }): void {
+  // The answer for a unit depends only on its own candidates (their types, the anchor) and
+  // state, so a second pass need only look at units whose candidates changed since the first.
+  const list = o.onlyChanged ? byIndex(tx.changed.slice()) : tx.entries;
+  for (let i = 0; i < list.length; i++) {
+    const entry = list[i]!;
     if (entry.jobs.length === 0 || keepsJobs(tx, entry)) continue;
     for (const j of [...entry.jobs]) deleteJob(tx, j, { dependents: false });
   }
+  tx.changed.length = 0;
+}
+
+/** Entries in entry order, each once. */
+function byIndex(list: UnitEntry[]): UnitEntry[] {
+  list.sort((a, b) => a.index - b.index);
+  return list.filter((e, i) => i === 0 || list[i - 1] !== e);
 }
 
 /** Is one of the unit's candidates the anchor, not redundant, or in conflict with its installed job? */
@@ -245,7 +255,7 @@ function deleteOneUnmergeable(tx: Tx, list: readonly TxJob[]): boolean {
  */
 export function mergeJobs(tx: Tx): Result<'ok' | 'again'> {
   // Only units that ever had two candidates can need merging: walk those, in entry order.
-  const several = tx.several.sort((a, b) => a.index - b.index);
+  const several = byIndex(tx.several);
   for (let i = 0; i < several.length; i++) {
     const entry = several[i]!;
     if (entry.jobs.length < 2) continue;
@@ -278,6 +288,7 @@ function foldInto(tx: Tx, entry: UnitEntry): void {
   }
   survivor.type = t;
   entry.jobs = [survivor];
+  tx.changed.push(entry);
 }
 
 /** Moves the live links of `from` (both directions) to the end of `to`'s chains, in order. */

@@ -132,7 +132,7 @@ const withLog = (e: UnitdError, tx: Tx): UnitdError => (tx.log.length > 0 ? { ..
 function activate(tx: Tx, modeName: JobMode, mode: ModeRow): Result<null> {
   markJobsThatMatter(tx);
   if (mode.minimizeImpact) minimizeImpact(tx);
-  dropRedundant(tx);
+  dropRedundant(tx, { onlyChanged: false });
   const ordered = verifyOrder(tx, mode);
   if (!ordered.ok) return ordered;
   for (;;) {
@@ -141,7 +141,7 @@ function activate(tx: Tx, modeName: JobMode, mode: ModeRow): Result<null> {
     if (r.value === 'ok') break;
     if (mode.collectGarbage) collectGarbage(tx);
   }
-  dropRedundant(tx);
+  dropRedundant(tx, { onlyChanged: true });
   // Deviation: systemd checks order only before merging, so a merge (start + restart → restart
   // between units ordered both ways) can install a deadlocked pair. Checking again costs one pass,
   // skipped when the steps since the first check only deleted jobs (a subgraph stays acyclic).
