@@ -52,16 +52,16 @@ class UnitStateView implements TransactionUnitState {
   readonly activeState: ActiveState;
   readonly canStop = true;
   /** The unit itself: a planned job carries this view, so the apply finds its unit without a lookup by name. */
-  readonly u: Unit;
+  readonly unit: Unit;
   constructor(u: Unit) {
-    this.u = u;
+    this.unit = u;
     this.loadState = u.config.loadState;
     this.activeState = u.activeState;
   }
-  get canStart(): boolean { return this.u.isLoaded && this.u.ops.canStart(this.u); }
-  get canReload(): boolean { return this.u.isLoaded && this.u.ops.canReload(this.u); }
-  get allowIsolate(): boolean { return this.u.config.settings.allowIsolate; }
-  get ignoreOnIsolate(): boolean { return this.u.config.settings.ignoreOnIsolate; }
+  get canStart(): boolean { return this.unit.isLoaded && this.unit.ops.canStart(this.unit); }
+  get canReload(): boolean { return this.unit.isLoaded && this.unit.ops.canReload(this.unit); }
+  get allowIsolate(): boolean { return this.unit.config.settings.allowIsolate; }
+  get ignoreOnIsolate(): boolean { return this.unit.config.settings.ignoreOnIsolate; }
 }
 
 function* uniqueUnitIds(s: EngineState): Iterable<UnitName> {
@@ -102,7 +102,7 @@ export function enqueueJob(s: EngineState, type: JobType, unit: Unit, mode: JobM
   return ok({ anchor: anchorJob, jobs: out });
 }
 
-const unitOf = (s: EngineState, p: PlannedJob): Unit | undefined => (p.state instanceof UnitStateView ? p.state.u : s.units.get(p.unit));
+const unitOf = (s: EngineState, p: PlannedJob): Unit | undefined => (p.state instanceof UnitStateView ? p.state.unit : s.units.get(p.unit));
 
 /**
  * A dependency job's origin and reason line. The jobs one job pulls in through the same

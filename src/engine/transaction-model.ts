@@ -127,6 +127,7 @@ export interface Tx {
   /** Jobs whose incoming links all died since the last garbage collection (collectGarbage). */
   readonly orphans: TxJob[];
   anchor: TxJob | null;
+  /** The next job's `seq`, which is also its index in `all` (only addOneJob takes one). */
   seq: number;
   generation: number;
   /**
