@@ -96,6 +96,8 @@ export interface OrderNode {
    */
   txStamp: number;
   txEntry: unknown;
+  /** The entry's position in that build's entry list (same validity): the order proof's arcs need only this. */
+  txIndex: number;
 }
 
 /** A unit's node as readers of its ordering neighbours see it. */
@@ -106,11 +108,17 @@ export interface OrderView extends OrderNode {
   readonly before: ReadonlySet<OrderNode>;
   /** The unit's edges by kind (kindsOf). */
   readonly kinds: ReadonlyMap<DepKind, ReadonlySet<UnitName>>;
+  /**
+   * The same edges with neighbours as nodes, in the same order (`after`/`before` are two of these
+   * sets): the transaction walks them without a lookup by name per edge.
+   */
+  readonly peers: ReadonlyMap<DepKind, ReadonlySet<OrderView>>;
 }
 
 /** One unit's edges by kind, which kinds are not empty, and its ordering neighbours as nodes. */
 interface Node extends OrderView {
   readonly kinds: Map<DepKind, Set<UnitName>>;
+  readonly peers: Map<DepKind, Set<Node>>;
   mask: number;
   readonly after: Set<Node>;
   readonly before: Set<Node>;
@@ -205,8 +213,7 @@ export class DependencyGraph {
         if (!other || !set) continue;
         set.delete(unit);
         if (set.size === 0) other.mask &= ~KIND_BIT[inverse];
-        if (inverse === 'After') other.after.delete(node);
-        else if (inverse === 'Before') other.before.delete(node);
+        other.peers.get(inverse)?.delete(node);
       }
     }
     this.edges.delete(unit);
@@ -218,7 +225,10 @@ export class DependencyGraph {
 
   private node(name: UnitName): Node {
     let node = this.edges.get(name);
-    if (!node) this.edges.set(name, (node = { name, unit: undefined, txStamp: 0, txEntry: null, kinds: new Map(), mask: 0, after: new Set(), before: new Set() }));
+    if (!node) {
+      node = { name, unit: undefined, txStamp: 0, txEntry: null, txIndex: -1, kinds: new Map(), peers: new Map(), mask: 0, after: new Set(), before: new Set() };
+      this.edges.set(name, node);
+    }
     return node;
   }
 }
@@ -228,6 +238,7 @@ function link(from: Node, kind: DepKind, to: Node): void {
   if (!set) from.kinds.set(kind, (set = new Set()));
   set.add(to.name);
   from.mask |= KIND_BIT[kind];
-  if (kind === 'After') from.after.add(to);
-  else if (kind === 'Before') from.before.add(to);
+  let peers = from.peers.get(kind);
+  if (!peers) from.peers.set(kind, (peers = kind === 'After' ? from.after : kind === 'Before' ? from.before : new Set()));
+  peers.add(to);
 }

@@ -7,7 +7,7 @@ import type { JobOrigin } from './events.ts';
 import { finishJob, installJob } from './job-runner.ts';
 import type { Job } from './job.ts';
 import { conflicting } from './job-tables.ts';
-import { buildTransaction, type PlannedJob, type TransactionUnitState, type TransactionView } from './transaction.ts';
+import { buildTransaction, type PlannedJob, type PulledBy, type TransactionUnitState, type TransactionView } from './transaction.ts';
 import type { ActiveState, JobId, JobMode, JobType, LoadState, UnitName } from './types.ts';
 import type { Unit } from './unit.ts';
 import { loadError } from './loader.ts';
@@ -23,6 +23,11 @@ export function transactionView(s: EngineState): TransactionView {
     graph: s.graph,
     unitState(name) {
       const u = s.units.get(name);
+      return u ? new UnitStateView(u) : undefined;
+    },
+    unitStateAt(node) {
+      // The node remembers its unit (as unit-links.ts does): one lookup by name per unit and graph.
+      const u = (node.unit ??= s.units.get(node.name));
       return u ? new UnitStateView(u) : undefined;
     },
     loadError: (name) => {
@@ -46,16 +51,17 @@ class UnitStateView implements TransactionUnitState {
   readonly loadState: LoadState;
   readonly activeState: ActiveState;
   readonly canStop = true;
-  private readonly u: Unit;
+  /** The unit itself: a planned job carries this view, so the apply finds its unit without a lookup by name. */
+  readonly unit: Unit;
   constructor(u: Unit) {
-    this.u = u;
+    this.unit = u;
     this.loadState = u.config.loadState;
     this.activeState = u.activeState;
   }
-  get canStart(): boolean { return this.u.isLoaded && this.u.ops.canStart(this.u); }
-  get canReload(): boolean { return this.u.isLoaded && this.u.ops.canReload(this.u); }
-  get allowIsolate(): boolean { return this.u.config.settings.allowIsolate; }
-  get ignoreOnIsolate(): boolean { return this.u.config.settings.ignoreOnIsolate; }
+  get canStart(): boolean { return this.unit.isLoaded && this.unit.ops.canStart(this.unit); }
+  get canReload(): boolean { return this.unit.isLoaded && this.unit.ops.canReload(this.unit); }
+  get allowIsolate(): boolean { return this.unit.config.settings.allowIsolate; }
+  get ignoreOnIsolate(): boolean { return this.unit.config.settings.ignoreOnIsolate; }
 }
 
 function* uniqueUnitIds(s: EngineState): Iterable<UnitName> {
@@ -78,23 +84,43 @@ export function enqueueJob(s: EngineState, type: JobType, unit: Unit, mode: JobM
   // Installed so far, by plan index: a dependency origin names its puller's job id when the
   // puller was installed first. The anchor goes first so every origin can name its job id.
   const installed: (Job | undefined)[] = new Array(jobs.length);
+  const whys: (Why | undefined)[] = new Array(jobs.length);
   const anchorIndex = jobs.indexOf(anchor);
   let anchorJob: Job | null = null;
   for (let k = -1; k < jobs.length; k++) {
     if (k === anchorIndex) continue;
     const i = k < 0 ? anchorIndex : k;
     const p = jobs[i]!;
-    const u = s.units.get(p.unit)!;
-    const pulledBy = p.pullerIndex !== null ? installed[p.pullerIndex] : undefined;
-    const jobOrigin: JobOrigin = p.isAnchor || !p.pulledBy ? origin
-      : { kind: 'dependency', unit: p.pulledBy.unit, dependency: p.pulledBy.kind, job: pulledBy?.id ?? null, jobType: p.pulledBy.type };
-    const r = installJob(s, u, p.type, { irreversible: p.irreversible, ignoreOrder: p.ignoreOrder, origin: jobOrigin });
+    const u = unitOf(s, p)!;
+    const why = p.isAnchor || !p.pulledBy ? null : dependencyWhy(whys, p.pullerIndex, p.pulledBy, p.pullerIndex !== null ? installed[p.pullerIndex] : undefined);
+    const r = installJob(s, u, p.type, { irreversible: p.irreversible, ignoreOrder: p.ignoreOrder, origin: why ? why.origin : origin });
     installed[i] = r.job;
     if (r.canceled) out.push({ id: r.canceled.id, unit: p.unit, type: r.canceled.type, action: 'canceled', reason: `replaced by ${p.type} job ${r.job.id}` });
-    out.push(jobLine(r.job.id, p.unit, r.job.type, r.merged ? 'merged' : 'installed', reasonOf(p), waitText(s, u, r.job.type)));
+    out.push(jobLine(r.job.id, p.unit, r.job.type, r.merged ? 'merged' : 'installed', why ? why.reason : reasonOf(p), waitText(s, u, r.job.type)));
     if (p.isAnchor) anchorJob = r.job;
   }
   return ok({ anchor: anchorJob, jobs: out });
+}
+
+const unitOf = (s: EngineState, p: PlannedJob): Unit | undefined => (p.state instanceof UnitStateView ? p.state.unit : s.units.get(p.unit));
+
+/**
+ * A dependency job's origin and reason line. The jobs one job pulls in through the same
+ * dependency share both (immutable), kept by the puller's plan index: one object and one string
+ * per puller and dependency instead of per job.
+ */
+interface Why { readonly kind: string; readonly type: string; readonly puller: Job | undefined; readonly origin: JobOrigin; readonly reason: string }
+
+function dependencyWhy(whys: (Why | undefined)[], pullerIndex: number | null, by: PulledBy, puller: Job | undefined): Why {
+  const last = pullerIndex !== null ? whys[pullerIndex] : undefined;
+  if (last && last.kind === by.kind && last.type === by.type && last.puller === puller) return last;
+  const why: Why = {
+    kind: by.kind, type: by.type, puller,
+    origin: { kind: 'dependency', unit: by.unit, dependency: by.kind, job: puller?.id ?? null, jobType: by.type },
+    reason: pulledByText(by),
+  };
+  if (pullerIndex !== null) whys[pullerIndex] = why;
+  return why;
 }
 
 function describePlan(s: EngineState, jobs: readonly PlannedJob[], cancel: readonly UnitName[], anchor: PlannedJob): TransactionJob[] {
@@ -104,12 +130,12 @@ function describePlan(s: EngineState, jobs: readonly PlannedJob[], cancel: reado
     if (j) out.push({ id: j.id, unit: name, type: j.type, action: 'canceled', reason: 'not part of the transaction' });
   }
   for (const p of [anchor, ...jobs.filter((j) => j !== anchor)]) {
-    const installedJob = s.units.get(p.unit)?.job;
+    const u = unitOf(s, p);
+    const installedJob = u?.job;
     if (installedJob && p.type !== 'nop' && conflicting(installedJob.type, p.type)) {
       out.push({ id: installedJob.id, unit: p.unit, type: installedJob.type, action: 'canceled', reason: `replaced by ${p.type}` });
     }
     const merged = installedJob && p.type !== 'nop' && !conflicting(installedJob.type, p.type);
-    const u = s.units.get(p.unit);
     out.push(jobLine(merged ? installedJob.id : 0, p.unit, p.type, merged ? 'merged' : 'installed', reasonOf(p), u ? waitText(s, u, p.type) : null));
   }
   return out;
@@ -126,8 +152,10 @@ const jobLine = (id: JobId, unit: UnitName, type: string, action: TransactionJob
 function reasonOf(p: PlannedJob): string {
   if (p.isAnchor) return 'requested';
   if (!p.pulledBy) return 'pulled in';
-  return `${p.pulledBy.type} ${p.pulledBy.unit} via ${p.pulledBy.kind}`;
+  return pulledByText(p.pulledBy);
 }
+
+const pulledByText = (by: PulledBy): string => `${by.type} ${by.unit} via ${by.kind}`;
 
 function describeOriginShort(o: JobOrigin): string {
   return o.kind === 'client' ? `requested by ${o.client}${o.pid !== null ? `, pid ${o.pid}` : ''}` : o.kind === 'internal' ? o.reason : `${o.unit} ${o.dependency}`;

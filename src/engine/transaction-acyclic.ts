@@ -1,52 +1,94 @@
 // A fast proof that a transaction's ordering graph has no cycle (02 §6.6), for the common case.
 // It only answers yes or "maybe not": finding and breaking a cycle stays with verifyOrderOnce.
+import type { OrderNode } from './deps.ts';
 import { isStopLike } from './job-tables.ts';
-import { entryOfNode, headOf, type Tx, type TxJob } from './transaction-model.ts';
+import { headOf, type Tx } from './transaction-model.ts';
 
-const isOrdered = (j: TxJob): boolean => j.type !== 'nop' && !j.ignoreOrder;
+/** What a unit's head job is in the ordering graph, by entry index. */
+const NOT_ORDERED = 0, WAITS_FOR_AFTER = 1, STOP_LIKE = 2;
+
+/**
+ * Set.forEach's `this` while the arcs of one unit b are collected: touching only each After=
+ * neighbour's graph node (its scratch slot holds its entry index) and typed arrays.
+ */
+interface Arcs {
+  stamp: number;
+  from: Int32Array;
+  to: Int32Array;
+  count: number;
+  b: number;
+  bWaits: boolean;
+}
+
+function addArc(this: Arcs, node: OrderNode): void {
+  if (node.txStamp !== this.stamp) return;
+  const a = node.txIndex;
+  const k = this.count++;
+  this.from[k] = this.bWaits ? a : this.b;
+  this.to[k] = this.bWaits ? this.b : a;
+}
+
+function reserve(arcs: Arcs, more: number): void {
+  if (arcs.count + more <= arcs.from.length) return;
+  const size = Math.max(arcs.from.length * 2, arcs.count + more);
+  const from = new Int32Array(size), to = new Int32Array(size);
+  from.set(arcs.from);
+  to.set(arcs.to);
+  arcs.from = from;
+  arcs.to = to;
+}
 
 /**
  * With no installed jobs the ordering graph's nodes are the units' head jobs, and each ordered
  * pair "a Before= b" (stored on both sides: b After= a) is one arc: b waits for a, unless b's job
  * is stop-like, then a waits for b (orderFirst in job-tables.ts). Enumerating the pairs from
- * the After= side reaches each neighbour's entry through its graph node (every service is After=
+ * the After= side reaches each neighbour through its graph node (every service is After=
  * sysinit.target) instead of walking the hubs' Before= sets of every service by name, which is
  * where the depth-first pass spends its time. Kahn's algorithm then consumes the nodes in order
  * of indices; a node left over means a cycle somewhere.
  */
 export function isOrderAcyclic(tx: Tx): boolean {
   const n = tx.entries.length;
-  const from: number[] = [];
-  const to: number[] = [];
-  for (let i = 0; i < tx.entries.length; i++) {
-    const eb = tx.entries[i]!;
-    const hb = headOf(eb);
-    const after = hb && isOrdered(hb) ? eb.node?.after : undefined;
-    if (!hb || !after || after.size === 0) continue;
-    const bWaits = !isStopLike(hb.type);
-    // Neighbours as graph nodes whose scratch slot holds their entry: no lookup by name per arc.
-    after.forEach((node) => {
-      const ea = entryOfNode(tx, node);
-      const ha = ea ? headOf(ea) : undefined;
-      if (!ha || !isOrdered(ha)) return;
-      from.push(bWaits ? ea!.index : eb.index);
-      to.push(bWaits ? eb.index : ea!.index);
-    });
+  // One pass over the entries collects every arc from an ordered unit; an arc whose other end
+  // turns out not ordered (known only once that entry is passed) is dropped below.
+  const kind = new Uint8Array(n);
+  const arcs: Arcs = { stamp: tx.stamp, from: new Int32Array(2 * n), to: new Int32Array(2 * n), count: 0, b: 0, bWaits: false };
+  for (let i = 0; i < n; i++) {
+    const e = tx.entries[i]!;
+    const h = headOf(e);
+    if (!h || h.type === 'nop' || h.ignoreOrder) continue;
+    const stopLike = isStopLike(h.type);
+    kind[i] = stopLike ? STOP_LIKE : WAITS_FOR_AFTER;
+    const after = e.node?.after;
+    if (!after || after.size === 0) continue;
+    reserve(arcs, after.size);
+    arcs.b = i;
+    arcs.bWaits = !stopLike;
+    after.forEach(addArc, arcs);
   }
+  const { from, to, count } = arcs;
   // Arcs grouped by source (compressed rows), and every node's count of arcs into it.
   const first = new Int32Array(n + 1);
   const waitsOn = new Int32Array(n);
-  for (let k = 0; k < from.length; k++) { first[from[k]! + 1]!++; waitsOn[to[k]!]!++; }
+  let kept = 0;
+  for (let k = 0; k < count; k++) {
+    const a = from[k]!, b = to[k]!;
+    if (kind[a] === NOT_ORDERED || kind[b] === NOT_ORDERED) continue;
+    from[kept] = a;
+    to[kept++] = b;
+    first[a + 1]!++;
+    waitsOn[b]!++;
+  }
   for (let i = 0; i < n; i++) first[i + 1]! += first[i]!;
   const next = first.slice(0, n);
-  const arcs = new Int32Array(from.length);
-  for (let k = 0; k < from.length; k++) arcs[next[from[k]!]!++] = to[k]!;
+  const targets = new Int32Array(kept);
+  for (let k = 0; k < kept; k++) targets[next[from[k]!]!++] = to[k]!;
   const ready = new Int32Array(n);
   let tail = 0;
   for (let i = 0; i < n; i++) if (waitsOn[i] === 0) ready[tail++] = i;
   for (let head = 0; head < tail; head++) {
     const v = ready[head]!;
-    for (let p = first[v]!; p < first[v + 1]!; p++) if (--waitsOn[arcs[p]!]! === 0) ready[tail++] = arcs[p]!;
+    for (let p = first[v]!; p < first[v + 1]!; p++) if (--waitsOn[targets[p]!]! === 0) ready[tail++] = targets[p]!;
   }
   return tail === n;
 }

@@ -1,9 +1,10 @@
 // The transaction's internal graph (02 §4, §6.1, §6.7): candidate jobs per unit, job links, and
 // deletion with or without dependents. Private to transaction*.ts; never leaves a build.
 import type { InstallableJobType, JobId, JobState, LoadState, ActiveState, UnitName } from './types.ts';
-import type { DependencyGraph, DepKind, OrderNode as GraphNode, OrderView } from './deps.ts';
+import type { DependencyGraph, OrderNode as GraphNode, OrderView } from './deps.ts';
 import type { UnitdError } from './errors.ts';
 import { assert } from './errors.ts';
+import { LINK_ALIVE, LINK_MATTERS, linkObject, linkSubject, newLinks, type LinkSpec, type Links } from './transaction-links.ts';
 
 export interface TransactionUnitState {
   readonly loadState: LoadState;
@@ -29,6 +30,8 @@ export interface TransactionView {
   readonly graph: DependencyGraph;
   /** undefined = no unit object by that name. */
   unitState(name: UnitName): TransactionUnitState | undefined;
+  /** unitState(node.name), for a unit reached through the graph (it may skip the lookup by name). */
+  unitStateAt(node: GraphNode): TransactionUnitState | undefined;
   /** The error to report when a non-stop job is requested for a unit that is not loaded. */
   loadError(name: UnitName): UnitdError | null;
   /** The job in the unit's normal slot (never its nop slot). */
@@ -49,17 +52,6 @@ export interface PulledBy {
   readonly type: InstallableJobType;
 }
 
-/** "subject needs object" (02 §4). `matters`: mandatory; `conflicts`: a stop caused by Conflicts=. */
-export interface Link {
-  readonly seq: number;
-  subject: TxJob;
-  object: TxJob;
-  readonly matters: boolean;
-  readonly conflicts: boolean;
-  readonly kind: string;
-  alive: boolean;
-}
-
 /** Fields the ordering DFS keeps on every node (transaction head job or installed job). */
 export interface OrderMark { gen: number; marker: OrderNode | null }
 export interface OrderNode extends OrderMark {
@@ -76,14 +68,21 @@ export interface TxJob extends OrderNode {
   irreversible: boolean;
   matters: boolean;
   alive: boolean;
-  in: Link[];
-  out: Link[];
+  /** First and last link numbers of the job's incoming and outgoing chains (-1: none) (Links). */
+  firstIn: number;
+  lastIn: number;
+  firstOut: number;
+  lastOut: number;
   /** Live incoming links; zero means nothing needs this job any more (garbage). */
   inAlive: number;
-  /** Creation-time reason, used when no live incoming link remains. */
-  readonly origin: PulledBy | null;
-  /** The job that created this one (origin's job), possibly deleted or merged away since. */
+  /**
+   * Creation-time reason, used when no live incoming link remains: the job that created this one
+   * (possibly deleted or merged away since), its type then, and the dependency's label. Three
+   * fields instead of a PulledBy object per job; planOf builds that only for the plan.
+   */
   readonly originJob: TxJob | null;
+  readonly originType: InstallableJobType | null;
+  readonly originKind: string;
   /** Position in the plan's `jobs`, set when the plan is made (-1 before, or when not planned). */
   planIndex: number;
   /** Smallest creation number among the jobs merged into this one. */
@@ -95,16 +94,10 @@ export interface UnitEntry {
   /** Position in `Tx.entries` (entries are never removed during a build). */
   readonly index: number;
   readonly state: TransactionUnitState;
-  /** The unit's edges by kind, looked up once: the graph does not change during a build. */
-  readonly deps: ReadonlyMap<DepKind, ReadonlySet<UnitName>>;
   /** The unit's graph node (none when it has no edges); its scratch slot points back here. */
   readonly node: OrderView | undefined;
   /** Candidates, oldest first: the head (newest, 02 §6.1) is the last element. */
   jobs: TxJob[];
-  /** The head job, its type and ignoreOrder when the order was last found acyclic (02 §6.6). */
-  checkedHead: TxJob | null;
-  checkedType: InstallableJobType | null;
-  checkedIgnoreOrder: boolean;
   /** The unit's installed job, read from the view on first use (it cannot change during a build). */
   installed: InstalledJobView | null | undefined;
 }
@@ -114,30 +107,82 @@ export interface Tx {
   readonly irreversible: boolean;
   /** No unit has an installed job (read once: nothing installs during a build). */
   readonly noneInstalled: boolean;
-  /** Entries in creation order; an entry with no jobs is not "in the transaction". */
-  readonly units: Map<UnitName, UnitEntry>;
-  /** The same entries by `index`: the passes walk this with indexed loops (an iterator allocates per step until optimized). */
+  /**
+   * Entries in creation order, by `index`; an entry with no jobs is not "in the transaction". The
+   * passes walk this with indexed loops (an iterator allocates per step until optimized). An entry
+   * is found from its unit's graph node (entryOfNode), not by name: no map of every unit's name.
+   */
   readonly entries: UnitEntry[];
+  /** Entries of units without a graph node (no edges at all), by name; made on first use. */
+  loose: Map<UnitName, UnitEntry> | null;
   /** This build's stamp for the graph nodes' scratch slots (entryOfNode). */
   readonly stamp: number;
+  /** Every job ever added, by `seq`. */
   readonly all: TxJob[];
+  readonly links: Links;
+  /** Entries that got a second candidate (jobs are only added before any is deleted: each once). */
+  readonly several: UnitEntry[];
+  /** Entries whose candidates were deleted or merged since dropRedundant last ran (repeats allowed). */
+  readonly changed: UnitEntry[];
+  /** Jobs whose incoming links all died since the last garbage collection (collectGarbage). */
+  readonly orphans: TxJob[];
   anchor: TxJob | null;
+  /** The next job's `seq`, which is also its index in `all` (only addOneJob takes one). */
   seq: number;
   generation: number;
+  /**
+   * Some unit's head job changed since the order was last found acyclic in a way that could add
+   * an ordering edge (02 §6.6): a new head, a head of another type, or an installed job taking
+   * the place of the unit's last candidate. Deletions alone leave a subgraph of the checked graph.
+   */
+  headsChanged: boolean;
   readonly log: string[];
 }
 
 export const newTx = (view: TransactionView, irreversible: boolean): Tx =>
-  ({ view, irreversible, noneInstalled: !view.hasInstalledJobs(), units: new Map(), entries: [], stamp: view.graph.newStamp(), all: [], anchor: null, seq: 0, generation: 0, log: [] });
+  ({ view, irreversible, noneInstalled: !view.hasInstalledJobs(), entries: [], loose: null, stamp: view.graph.newStamp(), all: [],
+    links: newLinks(64), orphans: [], several: [], changed: [], anchor: null, seq: 0, generation: 0, headsChanged: true, log: [] });
 
 export const installedOf = (tx: Tx, e: UnitEntry): InstalledJobView | null =>
   (e.installed !== undefined ? e.installed : tx.noneInstalled ? null : (e.installed = tx.view.installedJob(e.name)));
 /** The transaction's entry for a graph node's unit, if the unit is in it, without a name lookup. */
 export const entryOfNode = (tx: Tx, node: GraphNode): UnitEntry | undefined =>
   (node.txStamp === tx.stamp ? (node.txEntry as UnitEntry) : undefined);
+
+/** The entry of a unit reached through the graph, made on first use; null when no such unit exists. */
+export function entryAt(tx: Tx, node: OrderView): UnitEntry | null {
+  if (node.txStamp === tx.stamp) return node.txEntry as UnitEntry;
+  const state = tx.view.unitStateAt(node);
+  return state ? newEntry(tx, node.name, state, node) : null;
+}
+
+/** The entry of the unit `name`, made on first use; null when no such unit exists. */
+export function entryOf(tx: Tx, name: UnitName): UnitEntry | null {
+  const node = tx.view.graph.orderNode(name);
+  if (node) return entryAt(tx, node);
+  const e = tx.loose?.get(name);
+  if (e) return e;
+  const state = tx.view.unitState(name);
+  return state ? newEntry(tx, name, state, undefined) : null;
+}
+
+/** The entry of the unit `name` if the build has made one. */
+export function findEntry(tx: Tx, name: UnitName): UnitEntry | undefined {
+  const node = tx.view.graph.orderNode(name);
+  return node ? entryOfNode(tx, node) : tx.loose?.get(name);
+}
+
+function newEntry(tx: Tx, name: UnitName, state: TransactionUnitState, node: OrderView | undefined): UnitEntry {
+  const index = tx.entries.length;
+  const e: UnitEntry = { name, index, state, node, jobs: NONE, installed: undefined };
+  tx.entries.push(e);
+  if (node) { node.txStamp = tx.stamp; node.txEntry = e; node.txIndex = index; }
+  else (tx.loose ??= new Map()).set(name, e);
+  return e;
+}
 /**
- * Shared by every list until its first element (never written): most jobs have one incoming
- * link and most units one candidate, and a push into `[]` reserves 17 slots where `[x]` holds one.
+ * Shared by every candidate list until its first element (never written): most units have one
+ * candidate, and a push into `[]` reserves 17 slots where `[x]` holds one.
  */
 export const NONE: never[] = [];
 
@@ -149,7 +194,7 @@ export function append<T>(list: T[], x: T): T[] {
 }
 
 export const headOf = (e: UnitEntry): TxJob | undefined => e.jobs[e.jobs.length - 1];
-export const inTx = (tx: Tx, name: UnitName): boolean => (tx.units.get(name)?.jobs.length ?? 0) > 0;
+export const inTx = (tx: Tx, name: UnitName): boolean => (findEntry(tx, name)?.jobs.length ?? 0) > 0;
 export const label = (n: { name: UnitName; type: InstallableJobType }): string => `${n.name}/${n.type}`;
 
 /**
@@ -157,35 +202,28 @@ export const label = (n: { name: UnitName; type: InstallableJobType }): string =
  * A new job's `seq` is at least the `tx.seq` read before the call; an existing one's is below.
  */
 export function addOneJob(tx: Tx, entry: UnitEntry, type: InstallableJobType, by: LinkSpec | null): TxJob {
-  for (const j of entry.jobs) if (j.type === type) return j;
+  const list = entry.jobs;
+  for (let i = 0; i < list.length; i++) if (list[i]!.type === type) return list[i]!;
   const seq = tx.seq++;
-  const origin: PulledBy | null = by ? { unit: by.job.name, kind: by.kind, type: by.job.type } : null;
   const job: TxJob = {
     seq, firstSeq: seq, entry, name: entry.name, type, ignoreOrder: false, irreversible: tx.irreversible, matters: false,
-    alive: true, in: NONE, out: NONE, inAlive: 0, origin, originJob: by ? by.job : null, planIndex: -1, gen: 0, marker: null, job: null,
+    alive: true, firstIn: -1, lastIn: -1, firstOut: -1, lastOut: -1, inAlive: 0, originJob: by ? by.job : null, originType: by ? by.job.type : null, originKind: by ? by.kind : '',
+    planIndex: -1, gen: 0, marker: null, job: null,
   };
   (job as { job: TxJob | null }).job = job;
   entry.jobs = append(entry.jobs, job);
-  tx.all.push(job);
+  if (entry.jobs.length === 2) tx.several.push(entry);
+  tx.all.push(job); // at index seq: links name jobs by it
+  tx.headsChanged = true;
   return job;
-}
-
-/** The subject and flags of a link about to be made. */
-export interface LinkSpec { readonly job: TxJob; readonly matters: boolean; readonly conflicts: boolean; readonly kind: string }
-
-export function addLink(tx: Tx, subject: TxJob, object: TxJob, o: LinkSpec): void {
-  const link: Link = { seq: tx.seq++, subject, object, matters: o.matters, conflicts: o.conflicts, kind: o.kind, alive: true };
-  subject.out = append(subject.out, link);
-  object.in = append(object.in, link);
-  object.inAlive++;
 }
 
 /**
  * 02 §6.7. Removes `job` from its unit's candidates and drops its links. With `dependents`, every
- * job that mandatorily needed it goes too, transitively. Jobs left without incoming links are
- * pushed to `orphans` when given (the garbage collector's worklist).
+ * job that mandatorily needed it goes too, transitively. Jobs left without incoming links go to
+ * `tx.orphans` (the garbage collector's worklist).
  */
-export function deleteJob(tx: Tx, job: TxJob, o: { dependents: boolean; orphans?: TxJob[] }): void {
+export function deleteJob(tx: Tx, job: TxJob, o: { dependents: boolean }): void {
   const work = [job];
   while (work.length > 0) {
     const j = work.pop()!;
@@ -193,19 +231,25 @@ export function deleteJob(tx: Tx, job: TxJob, o: { dependents: boolean; orphans?
     assert(j !== tx.anchor, 'the anchor job is never deleted from its transaction');
     j.alive = false;
     const list = j.entry.jobs;
-    list.splice(list.indexOf(j), 1);
-    for (let k = 0; k < j.out.length; k++) {
-      const l = j.out[k]!;
-      if (!l.alive) continue;
-      l.alive = false;
-      if (--l.object.inAlive === 0 && o.orphans) o.orphans.push(l.object);
+    const at = list.indexOf(j);
+    list.splice(at, 1);
+    // A new head, or an installed job in the place of the last candidate, can add ordering edges.
+    if (at === list.length && (at > 0 || installedOf(tx, j.entry) !== null)) tx.headsChanged = true;
+    tx.changed.push(j.entry);
+    const links = tx.links;
+    for (let l = j.firstOut; l >= 0; l = links.nextOut[l]!) {
+      const flags = links.flags[l]!;
+      if ((flags & LINK_ALIVE) === 0) continue;
+      links.flags[l] = flags & ~LINK_ALIVE;
+      const object = linkObject(tx, l);
+      if (--object.inAlive === 0) tx.orphans.push(object);
     }
-    for (let k = 0; k < j.in.length; k++) {
-      const l = j.in[k]!;
-      if (!l.alive) continue;
-      l.alive = false;
+    for (let l = j.firstIn; l >= 0; l = links.nextIn[l]!) {
+      const flags = links.flags[l]!;
+      if ((flags & LINK_ALIVE) === 0) continue;
+      links.flags[l] = flags & ~LINK_ALIVE;
       j.inAlive--;
-      if (o.dependents && l.matters) work.push(l.subject);
+      if (o.dependents && (flags & LINK_MATTERS) !== 0) work.push(linkSubject(tx, l));
     }
   }
 }
@@ -215,12 +259,17 @@ export function deleteUnitJobs(tx: Tx, entry: UnitEntry): void {
   for (const j of [...entry.jobs]) deleteJob(tx, j, { dependents: true });
 }
 
-/** 02 §6.7: repeatedly delete non-anchor jobs that nothing links to. */
+/**
+ * 02 §6.7: repeatedly delete non-anchor jobs that nothing links to. Every job but the anchor is
+ * linked when it is made, so such jobs are exactly those whose last link died since: the
+ * worklist deleteJob fills, not a scan of every job. A job without incoming links has no
+ * dependents to take along, so the order of deletion does not change what is deleted.
+ */
 export function collectGarbage(tx: Tx): void {
-  const work = tx.all.filter((j) => j.alive && j.inAlive === 0);
+  const work = tx.orphans;
   while (work.length > 0) {
     const j = work.pop()!;
     if (!j.alive || j === tx.anchor || j.inAlive > 0) continue;
-    deleteJob(tx, j, { dependents: true, orphans: work });
+    deleteJob(tx, j, { dependents: true });
   }
 }

@@ -5,10 +5,11 @@ import { fail, ok, type Result } from './errors.ts';
 import { conflicting, isRedundant, isStopLike, mergeable, mergeAndCollapse, orderFirst } from './job-tables.ts';
 import { isActiveOrActivating } from './states.ts';
 import { isOrderAcyclic } from './transaction-acyclic.ts';
-import type { DepKind } from './deps.ts';
-import type { InstallableJobType, JobMode, UnitName } from './types.ts';
+import type { OrderNode as GraphNode, OrderView } from './deps.ts';
+import type { InstallableJobType, JobMode } from './types.ts';
+import { chainIn, chainOut, LINK_ALIVE, LINK_CONFLICTS, LINK_MATTERS, linkObject, type Links } from './transaction-links.ts';
 import {
-  append, deleteJob, deleteUnitJobs, headOf, installedOf, label,
+  deleteJob, deleteUnitJobs, entryOfNode, headOf, installedOf, label,
   type OrderNode, type Tx, type TxJob, type UnitEntry,
 } from './transaction-model.ts';
 
@@ -17,11 +18,13 @@ export function markJobsThatMatter(tx: Tx): void {
   const anchor = tx.anchor!;
   anchor.matters = true;
   const stack = [anchor];
+  const links = tx.links;
   while (stack.length > 0) {
-    for (const l of stack.pop()!.out) {
-      if (!l.alive || !l.matters || l.object.matters) continue;
-      l.object.matters = true;
-      stack.push(l.object);
+    for (let l = stack.pop()!.firstOut; l >= 0; l = links.nextOut[l]!) {
+      const object = linkObject(tx, l);
+      if ((links.flags[l]! & (LINK_ALIVE | LINK_MATTERS)) !== (LINK_ALIVE | LINK_MATTERS) || object.matters) continue;
+      object.matters = true;
+      stack.push(object);
     }
   }
 }
@@ -45,12 +48,22 @@ export function minimizeImpact(tx: Tx): void {
  * 02 §6.5: a unit whose candidates are all redundant, none the anchor and none conflicting with
  * its installed job loses them all; the jobs that needed them stay (only the links go).
  */
-export function dropRedundant(tx: Tx): void {
-  for (let i = 0; i < tx.entries.length; i++) {
-    const entry = tx.entries[i]!;
+export function dropRedundant(tx: Tx, o: { onlyChanged: boolean }): void {
+  // The answer for a unit depends only on its own candidates (their types, the anchor) and
+  // state, so a second pass need only look at units whose candidates changed since the first.
+  const list = o.onlyChanged ? byIndex(tx.changed.slice()) : tx.entries;
+  for (let i = 0; i < list.length; i++) {
+    const entry = list[i]!;
     if (entry.jobs.length === 0 || keepsJobs(tx, entry)) continue;
     for (const j of [...entry.jobs]) deleteJob(tx, j, { dependents: false });
   }
+  tx.changed.length = 0;
+}
+
+/** Entries in entry order, each once. */
+function byIndex(list: UnitEntry[]): UnitEntry[] {
+  list.sort((a, b) => a.index - b.index);
+  return list.filter((e, i) => i === 0 || list[i - 1] !== e);
 }
 
 /** Is one of the unit's candidates the anchor, not redundant, or in conflict with its installed job? */
@@ -62,12 +75,11 @@ function keepsJobs(tx: Tx, entry: UnitEntry): boolean {
 
 type OrderOutcome = 'ok' | 'again' | 'cyclic';
 
-const NO_DEPS: ReadonlyMap<DepKind, ReadonlySet<UnitName>> = new Map();
-
 interface Frame {
   node: OrderNode;
-  deps: ReadonlyMap<DepKind, ReadonlySet<UnitName>>;
-  edges: Iterator<UnitName> | null;
+  /** The node's unit in the graph, whose Before=/After= neighbours are its possible successors. */
+  peers: OrderView | undefined;
+  edges: Iterator<GraphNode> | null;
   /** The After= neighbours are still to be visited (only stop-like nodes have successors there). */
   afterPending: boolean;
   onAfterSide: boolean;
@@ -84,18 +96,18 @@ interface Frame {
 export function verifyOrderOnce(tx: Tx): OrderOutcome {
   if (tx.noneInstalled && isOrderAcyclic(tx)) return 'ok';
   const g = ++tx.generation;
-  const installedNodes = new Map<UnitName, OrderNode | null>();
-  const nodeFor = (name: UnitName): OrderNode | null => {
-    const e = tx.units.get(name);
+  const installedNodes = new Map<GraphNode, OrderNode | null>();
+  const nodeFor = (at: GraphNode): OrderNode | null => {
+    const e = entryOfNode(tx, at);
     const head = e ? headOf(e) : undefined;
     if (head) return head;
     if (e && installedOf(tx, e) === null) return null;
     if (tx.noneInstalled) return null;
-    const known = installedNodes.get(name);
+    const known = installedNodes.get(at);
     if (known !== undefined) return known;
-    const i = tx.view.installedJob(name);
-    const n: OrderNode | null = i ? { name, type: i.type, ignoreOrder: i.ignoreOrder, gen: 0, marker: null, job: null } : null;
-    installedNodes.set(name, n);
+    const i = tx.view.installedJob(at.name);
+    const n: OrderNode | null = i ? { name: at.name, type: i.type, ignoreOrder: i.ignoreOrder, gen: 0, marker: null, job: null } : null;
+    installedNodes.set(at, n);
     return n;
   };
   const graph = tx.view.graph;
@@ -105,12 +117,12 @@ export function verifyOrderOnce(tx: Tx): OrderOutcome {
     // Shortcut of orderFirst: an unordered node has no successors, and an After= neighbour can
     // only wait for this node when this node is stop-like.
     const unordered = node.type === 'nop' || node.ignoreOrder;
-    const deps = unordered ? NO_DEPS : node.job ? node.job.entry.deps : graph.kindsOf(node.name);
-    const edges = deps.get('Before')?.values() ?? null;
-    const afterPending = isStopLike(node.type);
+    const peers = unordered ? undefined : node.job ? node.job.entry.node : graph.orderNode(node.name);
+    const edges = peers ? peers.before.values() : null;
+    const afterPending = peers !== undefined && isStopLike(node.type);
     const f = frames[depth];
-    if (f) { f.node = node; f.deps = deps; f.edges = edges; f.afterPending = afterPending; f.onAfterSide = false; }
-    else frames.push({ node, deps, edges, afterPending, onAfterSide: false });
+    if (f) { f.node = node; f.peers = peers; f.edges = edges; f.afterPending = afterPending; f.onAfterSide = false; }
+    else frames.push({ node, peers, edges, afterPending, onAfterSide: false });
     depth++;
   };
   for (let i = 0; i < tx.entries.length; i++) {
@@ -145,38 +157,25 @@ export function verifyOrderOnce(tx: Tx): OrderOutcome {
  * Remembers every unit's head job after a successful order check (see headsChangedSinceCheck).
  */
 export function recordCheckedHeads(tx: Tx): void {
-  for (let i = 0; i < tx.entries.length; i++) {
-    const e = tx.entries[i]!;
-    const h = headOf(e) ?? null;
-    e.checkedHead = h;
-    e.checkedType = h ? h.type : null;
-    e.checkedIgnoreOrder = h ? h.ignoreOrder : false;
-  }
+  tx.headsChanged = false;
 }
 
 /**
  * Could the ordering graph have gained an edge since recordCheckedHeads? Only deletions leave it
- * a subgraph of the checked one: every unit keeps its head (same job, type and ignoreOrder) or
- * loses its candidates without an installed job taking the node's place.
+ * a subgraph of the checked one; the steps that do more raise tx.headsChanged (a flag instead of
+ * a pass that saves and compares every unit's head).
  */
 export function headsChangedSinceCheck(tx: Tx): boolean {
-  for (let i = 0; i < tx.entries.length; i++) {
-    const e = tx.entries[i]!;
-    const h = headOf(e) ?? null;
-    if (h === e.checkedHead && (h === null || (h.type === e.checkedType && h.ignoreOrder === e.checkedIgnoreOrder))) continue;
-    if (h === null && installedOf(tx, e) === null) continue;
-    return true;
-  }
-  return false;
+  return tx.headsChanged;
 }
 
 /** The next node that must run after `f.node`, following Before= then After= neighbours. */
-function nextSuccessor(f: Frame, nodeFor: (n: UnitName) => OrderNode | null): OrderNode | null {
+function nextSuccessor(f: Frame, nodeFor: (n: GraphNode) => OrderNode | null): OrderNode | null {
   for (;;) {
     const it = f.edges?.next();
     if (!it || it.done) {
       if (!f.afterPending) return null;
-      f.edges = f.deps.get('After')?.values() ?? null;
+      f.edges = f.peers!.after.values();
       f.afterPending = false;
       f.onAfterSide = true;
       continue;
@@ -214,13 +213,19 @@ function breakCycle(tx: Tx, start: OrderNode, from: OrderNode, g: number): 'agai
 /** Candidates of a unit from the head (newest) to the oldest, the order of 02 §6.8. */
 const newestFirst = (e: UnitEntry): TxJob[] => [...e.jobs].reverse();
 
-const pulledByConflicts = (j: TxJob): boolean => j.in.some((l) => l.alive && l.conflicts);
+function pulledByConflicts(tx: Tx, j: TxJob): boolean {
+  const links = tx.links;
+  for (let l = j.firstIn; l >= 0; l = links.nextIn[l]!) {
+    if ((links.flags[l]! & (LINK_ALIVE | LINK_CONFLICTS)) === (LINK_ALIVE | LINK_CONFLICTS)) return true;
+  }
+  return false;
+}
 
 /** 02 §6.8 table: which of two unmergeable candidates to give up, or null when both matter. */
-function pickUnmergeable(a: TxJob, b: TxJob): TxJob | null {
+function pickUnmergeable(tx: Tx, a: TxJob, b: TxJob): TxJob | null {
   if (!a.matters && !b.matters) {
-    if (a.type === 'stop') return pulledByConflicts(a) ? b : a;
-    if (b.type === 'stop') return pulledByConflicts(b) ? a : b;
+    if (a.type === 'stop') return pulledByConflicts(tx, a) ? b : a;
+    if (b.type === 'stop') return pulledByConflicts(tx, b) ? a : b;
     return a;
   }
   if (!a.matters) return a;
@@ -234,7 +239,7 @@ function deleteOneUnmergeable(tx: Tx, list: readonly TxJob[]): boolean {
     for (let k = i + 1; k < list.length; k++) {
       const a = list[i]!, b = list[k]!;
       if (mergeable(a.type, b.type)) continue;
-      const d = pickUnmergeable(a, b);
+      const d = pickUnmergeable(tx, a, b);
       if (!d) return false;
       deleteJob(tx, d, { dependents: true });
       return true;
@@ -249,8 +254,10 @@ function deleteOneUnmergeable(tx: Tx, list: readonly TxJob[]): boolean {
  * if present, else the head; links move to the survivor, irreversible/matters are OR-ed.
  */
 export function mergeJobs(tx: Tx): Result<'ok' | 'again'> {
-  for (let i = 0; i < tx.entries.length; i++) {
-    const entry = tx.entries[i]!;
+  // Only units that ever had two candidates can need merging: walk those, in entry order.
+  const several = byIndex(tx.several);
+  for (let i = 0; i < several.length; i++) {
+    const entry = several[i]!;
     if (entry.jobs.length < 2) continue;
     const [first, ...rest] = newestFirst(entry);
     let t: InstallableJobType = first!.type;
@@ -261,7 +268,7 @@ export function mergeJobs(tx: Tx): Result<'ok' | 'again'> {
       return fail('TransactionJobsConflicting', [t, k.type, entry.name]);
     }
   }
-  for (let i = 0; i < tx.entries.length; i++) if (tx.entries[i]!.jobs.length > 1) foldInto(tx, tx.entries[i]!);
+  for (let i = 0; i < several.length; i++) if (several[i]!.jobs.length > 1) foldInto(tx, several[i]!);
   return ok('ok');
 }
 
@@ -270,10 +277,10 @@ function foldInto(tx: Tx, entry: UnitEntry): void {
   let t: InstallableJobType = list[0]!.type;
   for (const k of list.slice(1)) t = mergeAndCollapse(t, k.type, entry.state.activeState)!;
   const survivor = list.includes(tx.anchor!) ? tx.anchor! : list[0]!;
+  if (survivor !== list[0] || survivor.type !== t) tx.headsChanged = true;
   for (const other of list) {
     if (other === survivor) continue;
-    for (const l of other.in) if (l.alive) { l.object = survivor; survivor.in = append(survivor.in, l); survivor.inAlive++; }
-    for (const l of other.out) if (l.alive) { l.subject = survivor; survivor.out = append(survivor.out, l); }
+    moveLinks(tx.links, other, survivor);
     survivor.irreversible ||= other.irreversible;
     survivor.matters ||= other.matters;
     survivor.firstSeq = Math.min(survivor.firstSeq, other.firstSeq);
@@ -281,6 +288,24 @@ function foldInto(tx: Tx, entry: UnitEntry): void {
   }
   survivor.type = t;
   entry.jobs = [survivor];
+  tx.changed.push(entry);
+}
+
+/** Moves the live links of `from` (both directions) to the end of `to`'s chains, in order. */
+function moveLinks(links: Links, from: TxJob, to: TxJob): void {
+  for (let l = from.firstIn, next: number; l >= 0; l = next) {
+    next = links.nextIn[l]!;   // read before chainIn relinks l
+    if ((links.flags[l]! & LINK_ALIVE) === 0) continue;
+    links.object[l] = to.seq;
+    chainIn(links, to, l);
+    to.inAlive++;
+  }
+  for (let l = from.firstOut, next: number; l >= 0; l = next) {
+    next = links.nextOut[l]!;
+    if ((links.flags[l]! & LINK_ALIVE) === 0) continue;
+    links.subject[l] = to.seq;
+    chainOut(links, to, l);
+  }
 }
 
 /**

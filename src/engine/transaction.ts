@@ -1,15 +1,16 @@
 // Request → checked, merged, ordered set of jobs, or an error (02 §5–§6, modelled on systemd's
 // src/core/transaction.c). Pure: reads the manager through TransactionView and returns a plan.
 // It allocates no job ids and installs nothing; the manager does both (02 §6.10).
-import { DEP_KINDS, kindsWithAtom, type Atom, type DepKind } from './deps.ts';
-import { assert, fail, makeError, ok, type Result, type UnitdError } from './errors.ts';
-import { collapse, isInstallableJobType } from './job-tables.ts';
+import { assert, fail, ok, type Result, type UnitdError } from './errors.ts';
+import { collapse } from './job-tables.ts';
 import { isInactiveOrFailed } from './states.ts';
 import type { InstallableJobType, JobMode, JobType, UnitName } from './types.ts';
+import { LINK_ALIVE, linkSubject } from './transaction-links.ts';
 import {
-  addLink, addOneJob, collectGarbage, headOf, inTx, newTx, NONE,
-  type Link, type PulledBy, type TransactionView, type Tx, type TxJob, type UnitEntry,
+  collectGarbage, findEntry, headOf, inTx, newTx,
+  type PulledBy, type TransactionUnitState, type TransactionView, type Tx, type TxJob,
 } from './transaction-model.ts';
+import { addJobAndDependencies, type By } from './transaction-pull.ts';
 import {
   checkDestructive, dropRedundant, headsChangedSinceCheck, markJobsThatMatter, mergeJobs, minimizeImpact, recordCheckedHeads, verifyOrderOnce,
 } from './transaction-steps.ts';
@@ -58,6 +59,8 @@ export interface PlannedJob {
   /** Index in the plan's `jobs` of the job of pulledBy's unit, if that unit has one: the applier
    * names the puller's job id without looking units up by name. */
   readonly pullerIndex: number | null;
+  /** The unit's state as the view gave it: the view's own object, so its applier can keep its unit there. */
+  readonly state: TransactionUnitState;
 }
 
 export interface TransactionPlan {
@@ -104,51 +107,6 @@ const MODE_TABLE = {
 const ONLY_FOR_MESSAGE = { isolate: 'Isolate is only valid for start.', triggering: '--job-mode=triggering is only valid for stop.',
   'restart-dependencies': '--job-mode=restart-dependencies is only valid for start.' } as const;
 
-/** 02 §6.2 applicability. */
-const APPLICABLE = {
-  'start': () => true,
-  'verify-active': () => true,
-  'nop': () => true,
-  'stop': (s) => s.canStop,
-  'restart': (s) => s.canStart && s.canStop,
-  'reload': (s) => s.canReload,
-} as const satisfies Record<InstallableJobType, (s: UnitEntry['state']) => boolean>;
-
-interface PullRule { readonly atom: Atom; readonly type: JobType; readonly matters: boolean; readonly conflicts: boolean; readonly optional: boolean }
-
-/** 02 §6.2 step f: which atoms a new job of each type follows, and what it adds there. */
-const PULL_START: readonly PullRule[] = [
-  { atom: 'pull-start', type: 'start', matters: true, conflicts: false, optional: false },
-  { atom: 'pull-start-soft', type: 'start', matters: false, conflicts: false, optional: true },
-  { atom: 'pull-verify', type: 'verify-active', matters: true, conflicts: false, optional: false },
-  { atom: 'pull-stop', type: 'stop', matters: true, conflicts: true, optional: false },
-  { atom: 'pull-stop-soft', type: 'stop', matters: false, conflicts: false, optional: true },
-];
-const PROPAGATE_STOP: PullRule = { atom: 'propagate-stop', type: 'stop', matters: true, conflicts: false, optional: false };
-const PROPAGATE_RESTART: PullRule = { atom: 'propagate-restart', type: 'try-restart', matters: true, conflicts: false, optional: false };
-const PROPAGATE_RELOAD: PullRule = { atom: 'propagates-reload-to', type: 'try-reload', matters: false, conflicts: false, optional: true };
-
-const PULL_RULES = {
-  'start': PULL_START,
-  'restart': [...PULL_START, PROPAGATE_RESTART],
-  'stop': [PROPAGATE_STOP],
-  'reload': [PROPAGATE_RELOAD],
-  'verify-active': [],
-  'nop': [],
-} as const satisfies Record<InstallableJobType, readonly PullRule[]>;
-
-/**
- * Mode restart-dependencies (systemd 254): the anchor's start is propagated to the units that
- * depend on it the way a restart is (try-restart: only those that are up are restarted). It
- * applies to the anchor job only; what the anchor pulls in follows the ordinary rules.
- */
-const PULL_RULES_RESTART_DEPENDENCIES = {
-  ...PULL_RULES,
-  'start': [...PULL_START, PROPAGATE_RESTART],
-} as const satisfies Record<InstallableJobType, readonly PullRule[]>;
-
-type PullTable = Record<InstallableJobType, readonly PullRule[]>;
-
 /** Builds, checks and merges the transaction for one request (02 §5 steps 1–8, without installing). */
 export function buildTransaction(view: TransactionView, request: TransactionRequest): Result<TransactionPlan> {
   const mode: ModeRow | null = MODE_TABLE[request.mode] ?? null;
@@ -174,7 +132,7 @@ const withLog = (e: UnitdError, tx: Tx): UnitdError => (tx.log.length > 0 ? { ..
 function activate(tx: Tx, modeName: JobMode, mode: ModeRow): Result<null> {
   markJobsThatMatter(tx);
   if (mode.minimizeImpact) minimizeImpact(tx);
-  dropRedundant(tx);
+  dropRedundant(tx, { onlyChanged: false });
   const ordered = verifyOrder(tx, mode);
   if (!ordered.ok) return ordered;
   for (;;) {
@@ -183,7 +141,7 @@ function activate(tx: Tx, modeName: JobMode, mode: ModeRow): Result<null> {
     if (r.value === 'ok') break;
     if (mode.collectGarbage) collectGarbage(tx);
   }
-  dropRedundant(tx);
+  dropRedundant(tx, { onlyChanged: true });
   // Deviation: systemd checks order only before merging, so a merge (start + restart → restart
   // between units ordered both ways) can install a deadlocked pair. Checking again costs one pass,
   // skipped when the steps since the first check only deleted jobs (a subgraph stays acyclic).
@@ -205,145 +163,6 @@ function verifyOrder(tx: Tx, mode: ModeRow, collected = false): Result<null> {
   }
 }
 
-/** The job that pulls, and how: a link's subject and flags (a Frame is one too). */
-interface By { readonly job: TxJob; readonly matters: boolean; readonly conflicts: boolean; readonly kind: string }
-
-/**
- * One job whose dependencies are being added. It walks its pull rules, the kinds carrying each
- * rule's atom, and the units of each kind lazily (no per-pull allocation); the current rule's
- * flags make the frame usable as the `By` of the job it is adding.
- */
-interface Frame extends By {
-  job: TxJob;
-  rules: readonly PullRule[];
-  deps: ReadonlyMap<DepKind, ReadonlySet<UnitName>>;
-  ri: number;
-  ki: number;
-  it: Iterator<UnitName> | null;
-  rule: PullRule;
-  depKind: DepKind;
-  matters: boolean;
-  conflicts: boolean;
-  kind: string;
-}
-
-const KIND_LABEL = Object.fromEntries(DEP_KINDS.map((k) => [k, `${k}=`])) as Record<DepKind, string>;
-
-/**
- * Frame `depth` of `frames`, set up for `job`. Frames are reused from one push to the next (a
- * build allocates one per depth level, not one per job): a frame lent out as a `By` is only
- * read, never kept.
- */
-function enterFrame(frames: Frame[], depth: number, job: TxJob, table: PullTable): void {
-  const f = frames[depth];
-  if (!f) {
-    frames.push({ job, rules: table[job.type], deps: job.entry.deps, ri: 0, ki: 0, it: null,
-      rule: PROPAGATE_STOP, depKind: 'Requires', matters: false, conflicts: false, kind: '' });
-    return;
-  }
-  f.job = job; f.rules = table[job.type]; f.deps = job.entry.deps; f.ri = 0; f.ki = 0; f.it = null;
-}
-
-/**
- * 02 §6.2 with an explicit stack (a chain of 100 000 Requires= must not overflow the call
- * stack). A frame's pull that fails mandatorily fails the frame itself, and so on up to the
- * first optional pull or the root; the jobs already added stay in the transaction.
- */
-function addJobAndDependencies(tx: Tx, type: InstallableJobType, unit: UnitName, by: By | null,
-  o: { readonly ignoreRequirements: boolean; readonly ignoreOrder: boolean; readonly restartDependencies?: boolean }): UnitdError | null {
-  const mark = tx.seq;
-  const root = addChecked(tx, type, unit, by, o.ignoreOrder);
-  if ('error' in root) return root.error;
-  if (root.seq < mark || o.ignoreRequirements) return null;
-  const table: PullTable = PULL_RULES;
-  const frames: Frame[] = [];
-  enterFrame(frames, 0, root, o.restartDependencies && by === null ? PULL_RULES_RESTART_DEPENDENCIES : table);
-  let depth = 1;
-  while (depth > 0) {
-    let f = frames[depth - 1]!;
-    const dep = nextDependency(f);
-    if (dep === null) { f.it = null; depth--; continue; }
-    const jobType = pulledType(tx, f.rule, dep);
-    if (jobType === 'nop') continue;   // a propagated try-restart/try-reload of a unit that is not up
-    const before = tx.seq;
-    const r = addChecked(tx, jobType, dep, f, o.ignoreOrder);
-    if (!('error' in r)) {
-      if (r.seq >= before) enterFrame(frames, depth++, r, table);
-      continue;
-    }
-    // Unwind: a mandatory failure (other than "not applicable") fails the frame that pulled.
-    let failed = dep;
-    while (!f.rule.optional && r.error.name !== 'JobTypeNotApplicable') {
-      failed = frames[--depth]!.job.name;
-      if (depth === 0) return r.error;
-      f = frames[depth - 1]!;
-    }
-    if (f.rule.optional) tx.log.push(`Cannot add dependency job for ${failed}, ignoring: ${r.error.message}`);
-  }
-  return null;
-}
-
-/** Advances the frame to its next dependency (each unit once per rule), or null when done. */
-function nextDependency(f: Frame): UnitName | null {
-  for (;;) {
-    if (f.it) {
-      const n = f.it.next();
-      if (!n.done) {
-        if (f.ki > 0 && kindsWithAtom(f.rule.atom).slice(0, f.ki).some((k) => f.deps.get(k)?.has(n.value))) continue;
-        return n.value;
-      }
-      f.it = null;
-      f.ki++;
-    }
-    const rule = f.rules[f.ri];
-    if (!rule) return null;
-    const kinds = kindsWithAtom(rule.atom);
-    if (f.ki >= kinds.length) { f.ri++; f.ki = 0; continue; }
-    const depKind = kinds[f.ki]!;
-    const set = f.deps.get(depKind);
-    if (!set || set.size === 0) { f.ki++; continue; }
-    f.rule = rule; f.depKind = depKind; f.matters = rule.matters; f.conflicts = rule.conflicts; f.kind = KIND_LABEL[depKind];
-    f.it = set.values();
-  }
-}
-
-/** The rule's job type for `unit`; propagated try-* types are collapsed against its state now. */
-function pulledType(tx: Tx, rule: PullRule, unit: UnitName): InstallableJobType {
-  if (isInstallableJobType(rule.type)) return rule.type;
-  const st = entryOf(tx, unit)?.state;
-  return st ? collapse(rule.type, st.activeState) : 'nop';
-}
-
-/** Steps a–e of 02 §6.2 for one job: load state, applicability, then add and link it. */
-function addChecked(tx: Tx, type: InstallableJobType, unit: UnitName, by: By | null, ignoreOrder: boolean): TxJob | { error: UnitdError } {
-  const entry = entryOf(tx, unit);
-  if (!entry) return { error: makeError('NoSuchUnit', [unit]) };
-  const load = entry.state.loadState;
-  if (load === 'stub' || load === 'merged') return { error: makeError('LoadFailed', [unit]) };
-  if (type !== 'stop' && load !== 'loaded') return { error: tx.view.loadError(unit) ?? makeError('LoadFailed', [unit]) };
-  if (!APPLICABLE[type](entry.state)) return { error: makeError('JobTypeNotApplicable', [type, unit]) };
-  const job = addOneJob(tx, entry, type, by);
-  job.ignoreOrder ||= ignoreOrder;
-  if (by) addLink(tx, by.job, job, by);
-  else tx.anchor = job;
-  return job;
-}
-
-function entryOf(tx: Tx, name: UnitName): UnitEntry | null {
-  const e = tx.units.get(name);
-  if (e) return e;
-  const state = tx.view.unitState(name);
-  if (!state) return null;
-  const node = tx.view.graph.orderNode(name);
-  const created: UnitEntry = { name, index: tx.units.size, state, deps: node?.kinds ?? NO_KINDS, node, jobs: NONE, checkedHead: null, checkedType: null, checkedIgnoreOrder: false, installed: undefined };
-  tx.units.set(name, created);
-  tx.entries.push(created);
-  if (node) { node.txStamp = tx.stamp; node.txEntry = created; }
-  return created;
-}
-
-const NO_KINDS: ReadonlyMap<DepKind, ReadonlySet<UnitName>> = new Map();
-
 const STOP_BY_ANCHOR = { ignoreRequirements: false, ignoreOrder: false } as const;
 
 /** 02 §6.11: stop every running unit not kept by the transaction, IgnoreOnIsolate= or a kept trigger. */
@@ -354,7 +173,7 @@ function addIsolateJobs(tx: Tx): void {
   // in the transaction, which makes the outcome depend on hash order once a trigger got its own
   // isolate stop; we take the order-independent reading (UNCERTAIN against 252.39).
   const keepsRunning = (u: UnitName): boolean =>
-    (view.unitState(u)?.ignoreOnIsolate ?? false) || (tx.units.get(u)?.jobs.some((j) => j.type !== 'stop') ?? false);
+    (view.unitState(u)?.ignoreOnIsolate ?? false) || (findEntry(tx, u)?.jobs.some((j) => j.type !== 'stop') ?? false);
   for (const name of view.allUnits()) {
     const st = view.unitState(name);
     if (!st || spared(name)) continue;
@@ -381,20 +200,25 @@ const anchorLink = (tx: Tx, kind: string): By => ({ job: tx.anchor!, matters: tr
 
 function planOf(tx: Tx, mode: ModeRow): TransactionPlan {
   const survivors: TxJob[] = [];
+  let sorted = true;
   for (let i = 0; i < tx.entries.length; i++) {
     const h = headOf(tx.entries[i]!);
-    if (h) survivors.push(h);
+    if (!h) continue;
+    if (survivors.length > 0 && survivors[survivors.length - 1]!.firstSeq > h.firstSeq) sorted = false;
+    survivors.push(h);
   }
-  survivors.sort((a, b) => a.firstSeq - b.firstSeq);
-  survivors.forEach((j, i) => { j.planIndex = i; });
-  const jobs = survivors.map((j): PlannedJob => {
-    const why = j === tx.anchor ? NO_REASON : reasonOf(j);
-    return {
-      unit: j.name, type: j.type, isAnchor: j === tx.anchor, irreversible: j.irreversible, ignoreOrder: j.ignoreOrder,
-      matters: j.matters, pulledBy: why.pulledBy, pullerIndex: why.puller ? why.puller.planIndex : null,
-    };
-  });
-  const anchor = jobs.find((p) => p.isAnchor);
+  // Usually already in creation order (a unit's entry is made when its first job is): skip the sort then.
+  if (!sorted) survivors.sort((a, b) => a.firstSeq - b.firstSeq);
+  for (let i = 0; i < survivors.length; i++) survivors[i]!.planIndex = i;
+  const jobs: PlannedJob[] = new Array(survivors.length);
+  const shared: (PulledBy | undefined)[] = new Array(survivors.length);
+  let anchor: PlannedJob | undefined;
+  for (let i = 0; i < survivors.length; i++) {
+    const j = survivors[i]!;
+    const p = j === tx.anchor ? plannedJob(j, true, null, null) : plannedWithReason(tx, j, shared);
+    jobs[i] = p;
+    if (p.isAnchor) anchor = p;
+  }
   assert(anchor !== undefined, 'the anchor survives every step of its transaction');
   const cancel: UnitName[] = [];
   if (mode.cancelOthers) {
@@ -406,14 +230,32 @@ function planOf(tx: Tx, mode: ModeRow): TransactionPlan {
   return { anchor, jobs, cancel, log: tx.log };
 }
 
-/** Why a planned job exists, and the planned job of the pulling unit if it has one. */
-interface Reason { readonly pulledBy: PulledBy | null; readonly puller: TxJob | null }
-const NO_REASON: Reason = { pulledBy: null, puller: null };
+const plannedJob = (j: TxJob, isAnchor: boolean, pulledBy: PulledBy | null, pullerIndex: number | null): PlannedJob => ({
+  unit: j.name, type: j.type, isAnchor, irreversible: j.irreversible, ignoreOrder: j.ignoreOrder, matters: j.matters, pulledBy, pullerIndex,
+  state: j.entry.state,
+});
 
-/** The oldest live link into the job (its first reason that still holds), else why it was created. */
-function reasonOf(j: TxJob): Reason {
-  let best: Link | null = null;
-  for (const l of j.in) if (l.alive && l.subject !== j && l.subject.alive && (!best || l.seq < best.seq)) best = l;
-  if (best) return { pulledBy: { unit: best.subject.name, kind: best.kind, type: best.subject.type }, puller: best.subject };
-  return { pulledBy: j.origin, puller: j.originJob ? headOf(j.originJob.entry) ?? null : null };
+/**
+ * Why a planned job exists: the oldest live link into it (its first reason that still holds),
+ * else why it was created; with the plan index of the pulling unit's job if it has one. The jobs
+ * one planned job pulls through the same dependency share one PulledBy (`shared`, by its index).
+ */
+function plannedWithReason(tx: Tx, j: TxJob, shared: (PulledBy | undefined)[]): PlannedJob {
+  const links = tx.links;
+  let best = -1;
+  for (let l = j.firstIn; l >= 0; l = links.nextIn[l]!) {
+    const subject = linkSubject(tx, l);
+    if ((links.flags[l]! & LINK_ALIVE) !== 0 && subject !== j && subject.alive && (best < 0 || l < best)) best = l;
+  }
+  if (best >= 0) {
+    const by = linkSubject(tx, best);
+    const kind = links.kind[best]!;
+    let pulledBy = shared[by.planIndex];
+    if (pulledBy?.kind !== kind) shared[by.planIndex] = pulledBy = { unit: by.name, kind, type: by.type };
+    return plannedJob(j, false, pulledBy, by.planIndex);
+  }
+  const by = j.originJob;
+  if (!by) return plannedJob(j, false, null, null);
+  const puller = headOf(by.entry);
+  return plannedJob(j, false, { unit: by.name, kind: j.originKind, type: j.originType! }, puller ? puller.planIndex : null);
 }
