@@ -91,8 +91,7 @@ export function startMainFrom(c: Svc, index: number): void {
 // simple/idle do not show the start state: ExecStart= has no deadline (03 §5.1) and the next
 // visible state is start-post or running.
 function setStateQuietly(c: Svc): void {
-  c.r.stateDeadline = Infinity;
-  c.ctx.cancelTimer(c.unit, 'state');
+  armStateTimer(c, Infinity);
 }
 
 /** Type=notify main process exited cleanly before READY=1 (03 §6.3). */

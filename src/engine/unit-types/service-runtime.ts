@@ -64,6 +64,7 @@ export interface ServiceRuntime {
 }
 
 export const emptyExecRecord = (): ExecRecord => ({ pid: 0, startRealtime: 0, startMonotonic: 0, exitRealtime: 0, exitMonotonic: 0, code: null, status: 0 });
+const EMPTY_EXEC_RECORD: Readonly<ExecRecord> = Object.freeze(emptyExecRecord());
 
 export function initRuntime(idle: boolean): ServiceRuntime {
   return {
@@ -98,7 +99,7 @@ export function resetForStart(r: ServiceRuntime, idle: boolean): void {
   r.control = null;
   r.controlPid = 0;
   r.lastMainIndex = -1;
-  r.mainExec = emptyExecRecord();
+  Object.assign(r.mainExec, EMPTY_EXEC_RECORD); // in place: nothing else holds the record
   if (r.execs.size > 0) r.execs = new Map(); // a fresh table; an empty one is as good as new
   r.statusText = '';
   r.statusErrno = 0;
