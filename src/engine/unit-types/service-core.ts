@@ -6,7 +6,7 @@ import type { Usec } from '../types.ts';
 import type { OwnPidVariable } from '../ports.ts';
 import type { SpawnOutcome, StateChangeFlags, UnitContext, UnitView } from './index.ts';
 import { SIG, exitEnv } from './service-exit.ts';
-import { execKey, type ExecList, type ExecRecord, type ServiceRuntime } from './service-runtime.ts';
+import { copyExecRecord, execKey, type ExecList, type ExecRecord, type ServiceRuntime } from './service-runtime.ts';
 import { SERVICE_STATES, type ServiceState, type StateTimeout } from './service-states.ts';
 
 /** Everything a transition needs, bundled so helpers take one argument. */
@@ -147,7 +147,7 @@ export function spawnCommand(c: Svc, list: ExecList, index: number, role: 'main'
     c.r.main = tracked;
     c.r.mainPid = out.pid;
     c.r.mainPidKnown = true;
-    Object.assign(c.r.mainExec, rec); // a copy: ExecMain* and this command's status change apart
+    copyExecRecord(c.r.mainExec, rec); // a copy: ExecMain* and this command's status change apart
   } else {
     c.r.control = tracked;
     c.r.controlPid = out.pid;

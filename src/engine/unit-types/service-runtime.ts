@@ -64,6 +64,18 @@ export interface ServiceRuntime {
 }
 
 export const emptyExecRecord = (): ExecRecord => ({ pid: 0, startRealtime: 0, startMonotonic: 0, exitRealtime: 0, exitMonotonic: 0, code: null, status: 0 });
+
+/** Overwrites `to` with `from`: a record that lives on (ExecMain*) is reused, not reallocated per start. */
+export function copyExecRecord(to: ExecRecord, from: Readonly<ExecRecord>): void {
+  to.pid = from.pid;
+  to.startRealtime = from.startRealtime;
+  to.startMonotonic = from.startMonotonic;
+  to.exitRealtime = from.exitRealtime;
+  to.exitMonotonic = from.exitMonotonic;
+  to.code = from.code;
+  to.status = from.status;
+}
+
 const EMPTY_EXEC_RECORD: Readonly<ExecRecord> = Object.freeze(emptyExecRecord());
 
 export function initRuntime(idle: boolean): ServiceRuntime {
@@ -99,7 +111,7 @@ export function resetForStart(r: ServiceRuntime, idle: boolean): void {
   r.control = null;
   r.controlPid = 0;
   r.lastMainIndex = -1;
-  Object.assign(r.mainExec, EMPTY_EXEC_RECORD); // in place: nothing else holds the record
+  copyExecRecord(r.mainExec, EMPTY_EXEC_RECORD); // in place: nothing else holds the record
   if (r.execs.size > 0) r.execs = new Map(); // a fresh table; an empty one is as good as new
   r.statusText = '';
   r.statusErrno = 0;
