@@ -51,8 +51,8 @@ export function watchdogIntervalUsec(c: Svc): Usec {
 /** (Re)starts the watchdog countdown (entering start-post, WATCHDOG=1, WATCHDOG_USEC=). */
 export function armWatchdog(c: Svc): void {
   const interval = watchdogIntervalUsec(c);
-  c.r.watchdogStamp.realtime = c.ctx.realtime(); // in place: the stamp is only read as numbers
-  c.r.watchdogStamp.monotonic = c.ctx.now();
+  c.r.watchdogRealtime = c.ctx.realtime();
+  c.r.watchdogMonotonic = c.ctx.now();
   if (interval > 0 && Number.isFinite(interval)) {
     c.r.watchdogDeadline = c.ctx.now() + interval;
     c.ctx.armTimer(c.unit, WATCHDOG_TIMER, c.r.watchdogDeadline);
@@ -142,7 +142,7 @@ export function spawnCommand(c: Svc, list: ExecList, index: number, role: 'main'
   // The pid is known right after fork, as in systemd: ExecStartPost= of a simple service sees MAINPID.
   const rec: ExecRecord = { pid: out.pid, startRealtime: c.ctx.realtime(), startMonotonic: c.ctx.now(), exitRealtime: 0, exitMonotonic: 0, code: null, status: 0 };
   c.r.execs.set(execKey(list, index), rec);
-  const tracked = { execId: out.execId, list, index };
+  const tracked = { execId: out.execId, list, index, rec };
   if (role === 'main') {
     c.r.main = tracked;
     c.r.mainPid = out.pid;

@@ -245,7 +245,7 @@ export function loadPidFile(c: Svc, o: { quiet: boolean; exclude?: Pid }): boole
     return false;
   }
   const execId = c.ctx.adopt(c.unit, pid);
-  c.r.main = { execId, list: 'execStart', index: -1 };
+  c.r.main = { execId, list: 'execStart', index: -1, rec: null };
   c.r.mainPid = pid;
   c.r.mainPidKnown = true;
   c.r.mainExec = { pid, startRealtime: c.ctx.realtime(), startMonotonic: c.ctx.now(), exitRealtime: 0, exitMonotonic: 0, code: null, status: 0 };

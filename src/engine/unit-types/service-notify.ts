@@ -91,7 +91,7 @@ function setMainPid(c: Svc, value: string, uid: number | null): void {
     c.ctx.log(c.unit, 'debug', `New main PID ${pid} does not belong to service, but we'll accept it as the request to change it came from a privileged process.`);
   }
   const execId = c.ctx.adopt(c.unit, pid);
-  c.r.main = { execId, list: 'execStart', index: -1 };
+  c.r.main = { execId, list: 'execStart', index: -1, rec: null };
   c.r.mainPid = pid;
   c.r.mainPidKnown = true;
   c.r.mainExec = { pid, startRealtime: c.ctx.realtime(), startMonotonic: c.ctx.now(), exitRealtime: 0, exitMonotonic: 0, code: null, status: 0 };

@@ -83,7 +83,7 @@ export function serviceProperties(cfg: ServiceConfig, r: ServiceRuntime): [strin
     ['TimeoutStartFailureMode', cfg.timeoutStartFailureMode], ['TimeoutStopFailureMode', cfg.timeoutStopFailureMode],
     ['RuntimeMaxUSec', formatTimespan(cfg.runtimeMaxUsec)], ['RuntimeRandomizedExtraUSec', formatTimespan(0)],
     ['WatchdogUSec', formatTimespan(r.watchdogOverrideUsec ?? cfg.watchdogUsec)],
-    ['WatchdogTimestamp', stamp(r.watchdogStamp.realtime)], ['WatchdogTimestampMonotonic', String(r.watchdogStamp.monotonic)],
+    ['WatchdogTimestamp', stamp(r.watchdogRealtime)], ['WatchdogTimestampMonotonic', String(r.watchdogMonotonic)],
     ['RootDirectoryStartOnly', 'no'], ['RemainAfterExit', yesNo(cfg.remainAfterExit)], ['GuessMainPID', yesNo(cfg.guessMainPid)],
     ['RestartPreventExitStatus', formatStatusSet(cfg.restartPreventExitStatus)],
     ['RestartForceExitStatus', formatStatusSet(cfg.restartForceExitStatus)],

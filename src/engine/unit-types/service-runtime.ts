@@ -23,6 +23,8 @@ export interface TrackedCommand {
   readonly execId: ExecId;
   readonly list: ExecList;
   readonly index: number;
+  /** Its entry in `execs` (none for an adopted PID), held here so process events need no lookup. */
+  readonly rec: ExecRecord | null;
 }
 
 export type NotifyState = 'unknown' | 'ready' | 'reloading' | 'stopping';
@@ -56,7 +58,9 @@ export interface ServiceRuntime {
   watchdogDeadline: Usec;
   /** WATCHDOG_USEC= override from the service, null when not overridden. */
   watchdogOverrideUsec: Usec | null;
-  watchdogStamp: { realtime: Usec; monotonic: Usec };
+  /** When the watchdog was last (re)started; two fields, not a record: a start touches one object less. */
+  watchdogRealtime: Usec;
+  watchdogMonotonic: Usec;
   /** Monotonic time the current run became active; RuntimeMaxSec= counts from here. */
   activeSince: Usec;
   /** Forking: the PID file is polled for because it was not there yet. */
@@ -85,7 +89,7 @@ export function initRuntime(idle: boolean): ServiceRuntime {
     mainExec: emptyExecRecord(), execs: new Map(), statusText: '', statusErrno: 0, notifyState: 'unknown',
     manualStop: false, flushNRestarts: false, nRestarts: 0,
     stateDeadline: Number.POSITIVE_INFINITY, watchdogDeadline: Number.POSITIVE_INFINITY,
-    watchdogOverrideUsec: null, watchdogStamp: { realtime: 0, monotonic: 0 }, activeSince: 0, waitingForPidFile: false,
+    watchdogOverrideUsec: null, watchdogRealtime: 0, watchdogMonotonic: 0, activeSince: 0, waitingForPidFile: false,
   };
 }
 
