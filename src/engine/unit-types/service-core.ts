@@ -6,7 +6,7 @@ import type { Usec } from '../types.ts';
 import type { OwnPidVariable } from '../ports.ts';
 import type { SpawnOutcome, StateChangeFlags, UnitContext, UnitView } from './index.ts';
 import { SIG, exitEnv } from './service-exit.ts';
-import { copyExecRecord, execKey, type ExecList, type ExecRecord, type ServiceRuntime } from './service-runtime.ts';
+import { addExec, copyExecRecord, type ExecList, type ExecRecord, type ServiceRuntime } from './service-runtime.ts';
 import { SERVICE_STATES, type ServiceState, type StateTimeout } from './service-states.ts';
 
 /** Everything a transition needs, bundled so helpers take one argument. */
@@ -141,8 +141,8 @@ export function spawnCommand(c: Svc, list: ExecList, index: number, role: 'main'
   if (out.kind !== 'spawned') return out;
   // The pid is known right after fork, as in systemd: ExecStartPost= of a simple service sees MAINPID.
   const rec: ExecRecord = { pid: out.pid, startRealtime: c.ctx.realtime(), startMonotonic: c.ctx.now(), exitRealtime: 0, exitMonotonic: 0, code: null, status: 0 };
-  c.r.execs.set(execKey(list, index), rec);
   const tracked = { execId: out.execId, list, index, rec };
+  addExec(c.r, tracked);
   if (role === 'main') {
     c.r.main = tracked;
     c.r.mainPid = out.pid;

@@ -625,6 +625,24 @@ test('reload timeout kills the reload process; ReloadResult=timeout, the unit st
   assert.deepEqual(h.ctx.states.at(-1)?.flags, { reloadFailed: true });
 });
 
+test('ExecReload= status shows its latest run; a new start forgets the last run', () => {
+  const h = make({ execReload: ['/bin/reload'] });
+  h.start();
+  h.reload();
+  const first = h.started('/bin/reload');
+  h.exit('/bin/reload', 'exited', 0);
+  h.reload();
+  const second = h.started('/bin/reload');
+  h.exit('/bin/reload', 'exited', 0);
+  assert.notEqual(first, second);
+  assert.match(h.property('ExecReload') ?? '', new RegExp(`pid=${second} ; code=exited ; status=0/SUCCESS }$`));
+  assert.equal(h.r.execs.length, 2, 'one entry per command: ExecStart= and ExecReload=');
+  h.stop();
+  h.exit('main', 'killed', 15);
+  h.start();
+  assert.match(h.property('ExecReload') ?? '', /pid=0 ; code=\(null\) ; status=0\/0 }$/);
+});
+
 test('watchdog: armed from start-post, WATCHDOG=1 re-arms, expiry → stop-watchdog/watchdog', () => {
   const h = make({ type: 'notify', watchdogUsec: 3 * SEC });
   h.start();
