@@ -11,7 +11,7 @@ import { enqueueInternal, enqueueJob } from './enqueue.ts';
 import { triggerSupport } from './triggers.ts';
 import { resolveUnit } from './loader.ts';
 import { requestCollect } from './collect.ts';
-import type { PassedFds } from './unit-types/index.ts';
+import type { PassedFds, StateChangeFlags } from './unit-types/index.ts';
 import type { ExecDirectory, OwnPidVariable, SpawnRequest } from './ports.ts';
 
 // Shared answers for what most spawns lack: no request allocates its own empty lists.
@@ -19,6 +19,7 @@ const NO_PID_ENV: readonly OwnPidVariable[] = Object.freeze([]);
 const NO_GROUPS: readonly string[] = Object.freeze([]);
 const NO_LIMITS: SpawnRequest['limits'] = Object.freeze({});
 const NO_DIRECTORIES: readonly ExecDirectory[] = Object.freeze([]);
+const NO_FLAGS: StateChangeFlags = Object.freeze({});
 
 /**
  * The fds of every active trigger unit (its sockets) for a main process, in Listen…= order per
@@ -101,7 +102,7 @@ function makeContext(s: EngineState): UnitContext {
   return {
     now: () => ports.clock.now(),
     realtime: () => ports.clock.realtime(),
-    stateChanged: (view, flags) => unitNotify(s, unitOf(view), flags ?? {}),
+    stateChanged: (view, flags) => unitNotify(s, unitOf(view), flags ?? NO_FLAGS),
     spawn(view, command, options) {
       const unit = unitOf(view);
       const exec = unit.config.service?.exec ?? unit.config.socket?.exec;
