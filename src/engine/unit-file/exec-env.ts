@@ -134,12 +134,6 @@ function resolvePath(path: string, env: Readonly<Env>, fs: FileSystem): string {
   return path;
 }
 
-/** Words of a command after expansion; the command's own list when nothing can expand (no copy per spawn). */
-function commandArgv(cmd: ExecCommand, env: Readonly<Env>): readonly string[] {
-  if (cmd.noEnvExpand) return cmd.argv;
-  for (let i = 0; i < cmd.argv.length; i++) if (cmd.argv[i]!.includes('$')) return expandArgv(cmd.argv, env);
-  return cmd.argv;
-}
 
 type Cwd = { readonly path: string; readonly optional: boolean };
 
@@ -172,5 +166,6 @@ export function buildExec(config: LoadedUnit, cmd: ExecCommand, env: Env, host: 
   const failure = completeEnvironment(env, exec, host, fs);
   if (failure !== null) return { ok: false, message: failure };
   const cwd = workingDirectory(exec, host, fs);
-  return { ok: true, path: resolvePath(cmd.path, env, fs), argv: commandArgv(cmd, env), env, cwd: cwd.path, cwdOptional: cwd.optional };
+  // Without a '$' the command's own argv goes out: no copy, and its words are not read per spawn.
+  return { ok: true, path: resolvePath(cmd.path, env, fs), argv: cmd.expands ? expandArgv(cmd.argv, env) : cmd.argv, env, cwd: cwd.path, cwdOptional: cwd.optional };
 }
