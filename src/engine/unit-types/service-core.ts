@@ -2,11 +2,11 @@
 // clean-up and the engine notification), the state and watchdog timers, spawning commands with
 // the 03 §3.4 item 2 environment, and sending signals per KillMode=. No transition decisions.
 import type { ServiceConfig } from '../unit-file/config.ts';
-import type { Usec } from '../types.ts';
+import type { Pid, Usec } from '../types.ts';
 import type { OwnPidVariable } from '../ports.ts';
 import type { SpawnOutcome, StateChangeFlags, UnitContext, UnitView } from './index.ts';
 import { SIG, exitEnv } from './service-exit.ts';
-import { addExec, copyExecRecord, type ExecList, type ExecRecord, type ServiceRuntime } from './service-runtime.ts';
+import { addExec, copyExecRecord, trackCommand, type ExecList, type ServiceRuntime } from './service-runtime.ts';
 import { SERVICE_STATES, type ServiceState, type StateTimeout } from './service-states.ts';
 
 /** Everything a transition needs, bundled so helpers take one argument. */
@@ -129,6 +129,15 @@ const hasWatchdogEnv = (c: Svc, role: 'main' | 'control'): boolean => role === '
 
 const WATCHDOG_PID: readonly OwnPidVariable[] = Object.freeze(['WATCHDOG_PID']);
 
+/** Makes `pid` (not spawned by us: PIDFile=, MAINPID=) the main process, adopted from now on. */
+export function adoptMainPid(c: Svc, pid: Pid): void {
+  const execId = c.ctx.adopt(c.unit, pid);
+  c.r.main = trackCommand(execId, 'execStart', -1, pid, c.ctx.realtime(), c.ctx.now());
+  c.r.mainPid = pid;
+  c.r.mainPidKnown = true;
+  copyExecRecord(c.r.mainExec, c.r.main);
+}
+
 /** Spawns command `index` of `list`; on success records it as the main or control process. */
 export function spawnCommand(c: Svc, list: ExecList, index: number, role: 'main' | 'control'): SpawnOutcome {
   const command = c.cfg[list][index];
@@ -140,14 +149,13 @@ export function spawnCommand(c: Svc, list: ExecList, index: number, role: 'main'
   });
   if (out.kind !== 'spawned') return out;
   // The pid is known right after fork, as in systemd: ExecStartPost= of a simple service sees MAINPID.
-  const rec: ExecRecord = { pid: out.pid, startRealtime: c.ctx.realtime(), startMonotonic: c.ctx.now(), exitRealtime: 0, exitMonotonic: 0, code: null, status: 0 };
-  const tracked = { execId: out.execId, list, index, rec };
+  const tracked = trackCommand(out.execId, list, index, out.pid, c.ctx.realtime(), c.ctx.now());
   addExec(c.r, tracked);
   if (role === 'main') {
     c.r.main = tracked;
     c.r.mainPid = out.pid;
     c.r.mainPidKnown = true;
-    copyExecRecord(c.r.mainExec, rec); // a copy: ExecMain* and this command's status change apart
+    copyExecRecord(c.r.mainExec, tracked); // a copy: ExecMain* and this command's status change apart
   } else {
     c.r.control = tracked;
     c.r.controlPid = out.pid;

@@ -18,14 +18,18 @@ export interface ExecRecord {
   status: number;
 }
 
-/** A tracked process: which command of which list it runs (adopted forking PIDs: execStart/-1). */
-export interface TrackedCommand {
+/**
+ * A tracked process: which command of which list it runs (adopted PIDs: execStart/-1, kept out of
+ * `execs`) and that command's status in this run, one record so process events need no lookup.
+ */
+export interface TrackedCommand extends ExecRecord {
   readonly execId: ExecId;
   readonly list: ExecList;
   readonly index: number;
-  /** Its entry in `execs` (none for an adopted PID), held here so process events need no lookup. */
-  readonly rec: ExecRecord | null;
 }
+
+export const trackCommand = (execId: ExecId, list: ExecList, index: number, pid: Pid, startRealtime: Usec, startMonotonic: Usec): TrackedCommand =>
+  ({ execId, list, index, pid, startRealtime, startMonotonic, exitRealtime: 0, exitMonotonic: 0, code: null, status: 0 });
 
 export type NotifyState = 'unknown' | 'ready' | 'reloading' | 'stopping';
 
@@ -120,7 +124,7 @@ export function addExec(r: ServiceRuntime, t: TrackedCommand): void {
 
 /** The status of command `index` of `list` in the current run, if it was spawned. */
 export function execRecordOf(r: ServiceRuntime, list: ExecList, index: number): ExecRecord | undefined {
-  for (const t of r.execs) if (t.list === list && t.index === index) return t.rec ?? undefined;
+  for (const t of r.execs) if (t.list === list && t.index === index) return t;
   return undefined;
 }
 
