@@ -625,6 +625,28 @@ test('reload timeout kills the reload process; ReloadResult=timeout, the unit st
   assert.deepEqual(h.ctx.states.at(-1)?.flags, { reloadFailed: true });
 });
 
+test('the state timer is cancelled only while armed: a simple start cancels nothing, a oneshot cancels its start deadline once', () => {
+  const cancelled = (h: UnitHarness<ServiceRuntime>): string[] => {
+    const keys: string[] = [];
+    const cancel = h.ctx.cancelTimer.bind(h.ctx);
+    h.ctx.cancelTimer = (unit, key) => { keys.push(key); cancel(unit, key); };
+    return keys;
+  };
+  const simple = make({ execStart: ['/bin/daemon'] });
+  const none = cancelled(simple);
+  simple.start();
+  simple.started('main');
+  assert.equal(simple.sub, 'running');
+  assert.deepEqual(none, []);
+  const oneshot = make({ type: 'oneshot', execStart: ['/bin/job'], timeoutStartUsec: 30 * SEC });
+  const once = cancelled(oneshot);
+  oneshot.start();
+  assert.equal(oneshot.ctx.timers.has('state'), true);
+  oneshot.exit('main');
+  assert.equal(oneshot.sub, 'dead');
+  assert.deepEqual(once, ['state']);
+});
+
 test('ExecReload= status shows its latest run; a new start forgets the last run', () => {
   const h = make({ execReload: ['/bin/reload'] });
   h.start();
