@@ -2,8 +2,8 @@
 // context, signalling, timers, state notifications) bound to one EngineState.
 import type { EngineState } from './engine-state.ts';
 import type { UnitContext } from './unit-types/index.ts';
-import { buildExec } from './unit-file/exec-env.ts';
-import { execDirectories, execDirectoryEnv, runtimeDirectoriesToRemove } from './unit-file/exec-dirs.ts';
+import { buildExec, managerEnvironment } from './unit-file/exec-env.ts';
+import { addExecDirectoryEnv, execDirectories, hasExecDirectories, runtimeDirectoriesToRemove } from './unit-file/exec-dirs.ts';
 import { Unit } from './unit.ts';
 import { hasKind } from './unit-links.ts';
 import { unitNotify } from './unit-notify.ts';
@@ -11,10 +11,15 @@ import { enqueueInternal, enqueueJob } from './enqueue.ts';
 import { triggerSupport } from './triggers.ts';
 import { resolveUnit } from './loader.ts';
 import { requestCollect } from './collect.ts';
-import type { PassedFds } from './unit-types/index.ts';
-import type { OwnPidVariable, SpawnRequest } from './ports.ts';
+import type { PassedFds, StateChangeFlags } from './unit-types/index.ts';
+import type { ExecDirectory, OwnPidVariable, SpawnRequest } from './ports.ts';
 
+// Shared answers for what most spawns lack: no request allocates its own empty lists.
 const NO_PID_ENV: readonly OwnPidVariable[] = Object.freeze([]);
+const NO_GROUPS: readonly string[] = Object.freeze([]);
+const NO_LIMITS: SpawnRequest['limits'] = Object.freeze({});
+const NO_DIRECTORIES: readonly ExecDirectory[] = Object.freeze([]);
+const NO_FLAGS: StateChangeFlags = Object.freeze({});
 
 /**
  * The fds of every active trigger unit (its sockets) for a main process, in Listen…= order per
@@ -39,7 +44,11 @@ function passedFds(s: EngineState, unit: Unit): PassedFds {
 const NO_FDS: PassedFds = Object.freeze({ fds: Object.freeze([]), names: Object.freeze([]) });
 
 /** LISTEN_FDS and LISTEN_FDNAMES; LISTEN_PID is the child's own pid, set by the process driver (ownPidEnv). */
-const listenEnv = (p: PassedFds): Record<string, string> => ({ ...p.env, LISTEN_FDS: String(p.fds.length), LISTEN_FDNAMES: p.names.join(':') });
+function addListenEnv(env: Record<string, string>, p: PassedFds): void {
+  Object.assign(env, p.env);
+  env.LISTEN_FDS = String(p.fds.length);
+  env.LISTEN_FDNAMES = p.names.join(':');
+}
 
 /**
  * LISTEN_PID and the unit type's pid variables, less those the unit sets itself: exec_child's merge
@@ -93,7 +102,7 @@ function makeContext(s: EngineState): UnitContext {
   return {
     now: () => ports.clock.now(),
     realtime: () => ports.clock.realtime(),
-    stateChanged: (view, flags) => unitNotify(s, unitOf(view), flags ?? {}),
+    stateChanged: (view, flags) => unitNotify(s, unitOf(view), flags ?? NO_FLAGS),
     spawn(view, command, options) {
       const unit = unitOf(view);
       const exec = unit.config.service?.exec ?? unit.config.socket?.exec;
@@ -102,14 +111,17 @@ function makeContext(s: EngineState): UnitContext {
       const socketStdio = exec !== undefined && (exec.standardInput === 'socket' || exec.standardOutput === 'socket' || exec.standardError === 'socket');
       if (socketStdio && passed.fds.length !== 1) return { kind: 'failed', message: passed.fds.length === 0 ? 'Got no socket.' : 'Got more than one socket.' };
       const listening = passed.fds.length > 0 && !socketStdio;
-      // In this order, a later part overriding an earlier one: listening fds, the unit type's
-      // variables, MONITOR_*, INVOCATION_ID, the exec directories.
-      const extra = listening ? listenEnv(passed) : {};
-      Object.assign(extra, options.env);
-      if (options.monitor) addMonitorEnv(s, unit, extra);
-      extra.INVOCATION_ID = unit.invocationId;
-      if (exec) Object.assign(extra, execDirectoryEnv(exec, ports.host));
-      const built = buildExec(unit.config, command, extra, ports.host, ports.fs);
+      const dirs = exec !== undefined && hasExecDirectories(exec);
+      // The manager's environment, then in this order, a later part overriding an earlier one:
+      // listening fds, the unit type's variables, MONITOR_*, INVOCATION_ID, the exec directories.
+      // Written straight into the command's environment: no intermediate record per spawn.
+      const env = managerEnvironment(ports.host);
+      if (listening) addListenEnv(env, passed);
+      Object.assign(env, options.env);
+      if (options.monitor) addMonitorEnv(s, unit, env);
+      env.INVOCATION_ID = unit.invocationId;
+      if (dirs) addExecDirectoryEnv(env, exec, ports.host);
+      const built = buildExec(unit.config, command, env, ports.host, ports.fs);
       if (!built.ok) return { kind: 'failed', message: built.message };
       if (command.ignoreFailure && built.path.startsWith('/') && ports.fs.stat(built.path) === null) {
         ports.events.emit({ kind: 'Log', level: 'info', unit: unit.id, message: `Executable ${built.path} missing, skipping: ${command.line}` });
@@ -124,11 +136,11 @@ function makeContext(s: EngineState): UnitContext {
         cwd: built.cwd, cwdOptional: built.cwdOptional,
         user: command.fullPrivileges ? null : exec?.user ?? null,
         group: command.fullPrivileges ? null : exec?.group ?? null,
-        supplementaryGroups: command.fullPrivileges ? [] : exec?.supplementaryGroups ?? [],
-        umask: exec?.umask ?? null, nice: exec?.nice ?? null, limits: exec?.limits ?? {},
+        supplementaryGroups: command.fullPrivileges ? NO_GROUPS : exec?.supplementaryGroups ?? NO_GROUPS,
+        umask: exec?.umask ?? null, nice: exec?.nice ?? null, limits: exec?.limits ?? NO_LIMITS,
         stdin: exec?.standardInput ?? 'null', stdout: exec?.standardOutput ?? 'journal', stderr: exec?.standardError ?? 'inherit',
         syslogIdentifier: exec?.syslogIdentifier ?? unit.prefix,
-        notify: options.notify, fds: passed.fds, directories: exec ? execDirectories(exec, ports.host) : [],
+        notify: options.notify, fds: passed.fds, directories: dirs ? execDirectories(exec, ports.host) : NO_DIRECTORIES,
       };
       const pid = ports.processes.spawn(ownPidEnv.length > 0 ? { ...request, ownPidEnv } : request);
       return { kind: 'spawned', execId, pid: pid ?? 0 };

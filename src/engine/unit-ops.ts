@@ -34,7 +34,9 @@ export function unitStart(s: EngineState, u: Unit): OpResult {
       return 'assert';
     }
   }
-  for (const b of unitsWithAtom(s, u, 'bound-to')) {
+  const boundTo = unitsWithAtom(s, u, 'bound-to');
+  for (let i = 0; i < boundTo.length; i++) { // indexed: no iterator per start
+    const b = boundTo[i]!;
     if (!s.graph.has(u.id, 'After', b)) continue;
     const partner = s.units.get(b);
     if (partner && !isActiveOrReloading(partner.activeState)) {

@@ -34,6 +34,8 @@ export interface ExecCommand {
   readonly argv: readonly string[]; // argv[0] included (second word with '@')
   readonly ignoreFailure: boolean;  // '-'
   readonly noEnvExpand: boolean;    // ':'
+  /** Some argument has a '$' and ':' is absent: argv is expanded per spawn (else sent as is). */
+  readonly expands: boolean;
   readonly fullPrivileges: boolean; // '+', '!' or '!!'
   readonly line: string;          // the command as written, for show/status
 }

@@ -24,18 +24,15 @@ function baseOf(type: ExecDirectoryType, host: HostInfo): string {
   return env['XDG_CONFIG_HOME'] ?? `${host.home}/.config`;
 }
 
-const NO_ENV: Readonly<Record<string, string>> = Object.freeze({});
-
-/** Most units have none: then spawns skip the per-type work. */
-function hasExecDirectories(exec: ExecContext): boolean {
-  for (const type of EXEC_DIRECTORY_TYPES) if (exec.execDirectories[type].names.length > 0) return true;
+/** Most units have none: then a spawn asks once and skips the per-type work (no iterator either). */
+export function hasExecDirectories(exec: ExecContext): boolean {
+  for (let i = 0; i < EXEC_DIRECTORY_TYPES.length; i++) if (exec.execDirectories[EXEC_DIRECTORY_TYPES[i]!].names.length > 0) return true;
   return false;
 }
 
 /** Every directory of the unit, in systemd's type order. */
 export function execDirectories(exec: ExecContext, host: HostInfo): ExecDirectory[] {
   const out: ExecDirectory[] = [];
-  if (!hasExecDirectories(exec)) return out;
   for (const type of EXEC_DIRECTORY_TYPES) {
     const { names, mode } = exec.execDirectories[type];
     const base = baseOf(type, host);
@@ -44,15 +41,12 @@ export function execDirectories(exec: ExecContext, host: HostInfo): ExecDirector
   return out;
 }
 
-/** $RUNTIME_DIRECTORY and friends: the absolute paths of each type, colon-separated. */
-export function execDirectoryEnv(exec: ExecContext, host: HostInfo): Readonly<Record<string, string>> {
-  if (!hasExecDirectories(exec)) return NO_ENV;
-  const env: Record<string, string> = {};
+/** Sets $RUNTIME_DIRECTORY and friends in `env`: the absolute paths of each type, colon-separated. */
+export function addExecDirectoryEnv(env: Record<string, string>, exec: ExecContext, host: HostInfo): void {
   for (const type of EXEC_DIRECTORY_TYPES) {
     const { names } = exec.execDirectories[type];
     if (names.length > 0) env[ROWS[type].env] = names.map((n) => `${baseOf(type, host)}/${n}`).join(':');
   }
-  return env;
 }
 
 /**

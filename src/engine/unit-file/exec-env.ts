@@ -69,11 +69,19 @@ function unset(env: Env, entries: readonly string[]): void {
   }
 }
 
-/** The final environment of a command, or a message when it cannot be built. */
-export function buildEnvironment(exec: ExecContext, extraEnv: Readonly<Env>, host: HostInfo, fs: FileSystem): { ok: true; env: Env } | { ok: false; message: string } {
+/** The manager's environment with PATH defaulted: where every command's environment starts (03 §3.4). */
+export function managerEnvironment(host: HostInfo): Env {
   const env: Env = { ...host.environment };
   env['PATH'] ??= DEFAULT_PATH;
-  Object.assign(env, extraEnv);
+  return env;
+}
+
+/**
+ * Completes `env` (the manager's environment plus the spawn's own variables, in that order) in
+ * place with User=, PassEnvironment=, Environment=, EnvironmentFile= and UnsetEnvironment=; a
+ * message when it cannot be built.
+ */
+function completeEnvironment(env: Env, exec: ExecContext, host: HostInfo, fs: FileSystem): string | null {
   if (exec.user !== null) Object.assign(env, userVariables(exec.user, fs));
   // The lists are usually empty: the length checks spare a spawn three iterators.
   if (exec.passEnvironment.length > 0) for (const name of exec.passEnvironment) {
@@ -82,9 +90,9 @@ export function buildEnvironment(exec: ExecContext, extraEnv: Readonly<Env>, hos
   }
   if (exec.environment.length > 0) for (const e of exec.environment) assign(env, e);
   const failure = exec.environmentFiles.length > 0 ? readEnvironmentFiles(env, exec, fs) : null;
-  if (failure) return { ok: false, message: failure };
+  if (failure) return failure;
   if (exec.unsetEnvironment.length > 0) unset(env, exec.unsetEnvironment);
-  return { ok: true, env };
+  return null;
 }
 
 const WHOLE_VAR = /^\$([A-Za-z_][A-Za-z0-9_]*)$/;
@@ -126,14 +134,19 @@ function resolvePath(path: string, env: Readonly<Env>, fs: FileSystem): string {
   return path;
 }
 
-function workingDirectory(exec: ExecContext, host: HostInfo, fs: FileSystem): { cwd: string; optional: boolean } {
+
+type Cwd = { readonly path: string; readonly optional: boolean };
+
+const ROOT_CWD: Cwd = Object.freeze({ path: '/', optional: false });
+
+function workingDirectory(exec: ExecContext, host: HostInfo, fs: FileSystem): Cwd {
   const wd = exec.workingDirectory;
   // A user manager starts services in $HOME and tolerates its absence (systemd's
   // unit_patch_contexts(), working_directory_missing_ok); the system manager uses /.
-  if (!wd) return host.uid === 0 ? { cwd: '/', optional: false } : { cwd: host.home, optional: true };
-  if (wd.path !== '~') return { cwd: wd.path, optional: wd.optional };
+  if (!wd) return host.uid === 0 ? ROOT_CWD : { path: host.home, optional: true };
+  if (wd.path !== '~') return wd;
   const home = exec.user !== null ? lookupUser(fs, exec.user)?.home : host.home;
-  return { cwd: home ?? host.home, optional: wd.optional };
+  return { path: home ?? host.home, optional: wd.optional };
 }
 
 const EMPTY_EXEC: ExecContext = {
@@ -143,12 +156,16 @@ const EMPTY_EXEC: ExecContext = {
   runtimeDirectoryPreserve: 'no',
 };
 
-/** Everything the process driver needs for one command of `config`, or why it cannot run. */
-export function buildExec(config: LoadedUnit, cmd: ExecCommand, extraEnv: Readonly<Env>, host: HostInfo, fs: FileSystem): BuiltExec {
+/**
+ * Everything the process driver needs for one command of `config`, or why it cannot run. `env`
+ * is managerEnvironment() plus the spawn's own variables; it is completed in place and becomes
+ * the command's environment.
+ */
+export function buildExec(config: LoadedUnit, cmd: ExecCommand, env: Env, host: HostInfo, fs: FileSystem): BuiltExec {
   const exec = config.service?.exec ?? config.socket?.exec ?? EMPTY_EXEC;
-  const built = buildEnvironment(exec, extraEnv, host, fs);
-  if (!built.ok) return built;
-  const argv = cmd.noEnvExpand ? [...cmd.argv] : expandArgv(cmd.argv, built.env);
-  const { cwd, optional } = workingDirectory(exec, host, fs);
-  return { ok: true, path: resolvePath(cmd.path, built.env, fs), argv, env: built.env, cwd, cwdOptional: optional };
+  const failure = completeEnvironment(env, exec, host, fs);
+  if (failure !== null) return { ok: false, message: failure };
+  const cwd = workingDirectory(exec, host, fs);
+  // Without a '$' the command's own argv goes out: no copy, and its words are not read per spawn.
+  return { ok: true, path: resolvePath(cmd.path, env, fs), argv: cmd.expands ? expandArgv(cmd.argv, env) : cmd.argv, env, cwd: cwd.path, cwdOptional: cwd.optional };
 }

@@ -75,6 +75,7 @@ function buildCommand(words: readonly Word[], ctx: SpecifierContext): OneCommand
     ok: true,
     command: {
       path, argv, ignoreFailure: prefixes.ignoreFailure, noEnvExpand: prefixes.noEnvExpand,
+      expands: !prefixes.noEnvExpand && argv.some((w) => w.includes('$')),
       fullPrivileges: prefixes.fullPrivileges, line: words.map((w) => w.raw).join(' '),
     },
   };

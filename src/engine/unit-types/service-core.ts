@@ -2,11 +2,11 @@
 // clean-up and the engine notification), the state and watchdog timers, spawning commands with
 // the 03 §3.4 item 2 environment, and sending signals per KillMode=. No transition decisions.
 import type { ServiceConfig } from '../unit-file/config.ts';
-import type { Usec } from '../types.ts';
+import type { Pid, Usec } from '../types.ts';
 import type { OwnPidVariable } from '../ports.ts';
 import type { SpawnOutcome, StateChangeFlags, UnitContext, UnitView } from './index.ts';
 import { SIG, exitEnv } from './service-exit.ts';
-import { execKey, type ExecList, type ServiceRuntime } from './service-runtime.ts';
+import { addExec, copyExecRecord, trackCommand, type ExecList, type ServiceRuntime } from './service-runtime.ts';
 import { SERVICE_STATES, type ServiceState, type StateTimeout } from './service-states.ts';
 
 /** Everything a transition needs, bundled so helpers take one argument. */
@@ -36,10 +36,12 @@ const TIMEOUT_DEADLINE: Readonly<Record<StateTimeout, (c: Svc, now: Usec) => Use
 
 export const deadlineFor = (c: Svc, state: ServiceState): Usec => TIMEOUT_DEADLINE[SERVICE_STATES[state].timeout](c, c.ctx.now());
 
+/** Arms the state timer, or cancels it (at = Infinity) only when it is armed: most states have none. */
 export function armStateTimer(c: Svc, at: Usec): void {
+  const armed = Number.isFinite(c.r.stateDeadline);
   c.r.stateDeadline = at;
   if (Number.isFinite(at)) c.ctx.armTimer(c.unit, STATE_TIMER, at);
-  else c.ctx.cancelTimer(c.unit, STATE_TIMER);
+  else if (armed) c.ctx.cancelTimer(c.unit, STATE_TIMER);
 }
 
 export function watchdogIntervalUsec(c: Svc): Usec {
@@ -49,7 +51,8 @@ export function watchdogIntervalUsec(c: Svc): Usec {
 /** (Re)starts the watchdog countdown (entering start-post, WATCHDOG=1, WATCHDOG_USEC=). */
 export function armWatchdog(c: Svc): void {
   const interval = watchdogIntervalUsec(c);
-  c.r.watchdogStamp = { realtime: c.ctx.realtime(), monotonic: c.ctx.now() };
+  c.r.watchdogRealtime = c.ctx.realtime();
+  c.r.watchdogMonotonic = c.ctx.now();
   if (interval > 0 && Number.isFinite(interval)) {
     c.r.watchdogDeadline = c.ctx.now() + interval;
     c.ctx.armTimer(c.unit, WATCHDOG_TIMER, c.r.watchdogDeadline);
@@ -70,8 +73,10 @@ export interface SetStateOptions {
   readonly willAutoRestart?: boolean;
 }
 
+const DEFAULTS: SetStateOptions = Object.freeze({});
+
 /** Enters a sub-state: forgets processes the row says cannot exist, adjusts timers, notifies. */
-export function setState(c: Svc, state: ServiceState, o: SetStateOptions = {}): void {
+export function setState(c: Svc, state: ServiceState, o: SetStateOptions = DEFAULTS): void {
   const { r } = c;
   const old = r.state;
   const row = SERVICE_STATES[state];
@@ -100,17 +105,22 @@ const STOP_LISTS: readonly ExecList[] = ['execStop', 'execStopPost'];
 // The commands systemd spawns with EXEC_SETENV_MONITOR_RESULT (service.c; 252 leaves out ExecStartPost=).
 const START_LISTS: readonly ExecList[] = ['execCondition', 'execStartPre', 'execStart'];
 
+const NO_ENV: Readonly<Record<string, string>> = Object.freeze({});
+
 /** The per-service variables of 03 §3.4 item 2 (the manager adds the rest). */
-function extraEnv(c: Svc, list: ExecList, role: 'main' | 'control'): Record<string, string> {
+function extraEnv(c: Svc, list: ExecList, watchdog: boolean): Readonly<Record<string, string>> {
+  const stopList = STOP_LISTS.includes(list);
+  // A first ExecStart= has none of them: most spawns share one empty record.
+  if (c.r.mainPid <= 0 && !c.cfg.pidFile && !stopList && !watchdog) return NO_ENV;
   const env: Record<string, string> = {};
   if (c.r.mainPid > 0) env.MAINPID = String(c.r.mainPid);
   if (c.cfg.pidFile) env.PIDFILE = c.cfg.pidFile;
-  if (STOP_LISTS.includes(list)) {
+  if (stopList) {
     env.SERVICE_RESULT = c.r.result;
     Object.assign(env, exitEnv(c.r.mainExec.code, c.r.mainExec.status));
   }
   // WatchdogSec=infinity is USEC_INFINITY, a 64-bit all-ones number in the environment.
-  if (hasWatchdogEnv(c, role)) env.WATCHDOG_USEC = Number.isFinite(watchdogIntervalUsec(c)) ? String(watchdogIntervalUsec(c)) : '18446744073709551615';
+  if (watchdog) env.WATCHDOG_USEC = Number.isFinite(watchdogIntervalUsec(c)) ? String(watchdogIntervalUsec(c)) : '18446744073709551615';
   return env;
 }
 
@@ -119,23 +129,33 @@ const hasWatchdogEnv = (c: Svc, role: 'main' | 'control'): boolean => role === '
 
 const WATCHDOG_PID: readonly OwnPidVariable[] = Object.freeze(['WATCHDOG_PID']);
 
+/** Makes `pid` (not spawned by us: PIDFile=, MAINPID=) the main process, adopted from now on. */
+export function adoptMainPid(c: Svc, pid: Pid): void {
+  const execId = c.ctx.adopt(c.unit, pid);
+  c.r.main = trackCommand(execId, 'execStart', -1, pid, c.ctx.realtime(), c.ctx.now());
+  c.r.mainPid = pid;
+  c.r.mainPidKnown = true;
+  copyExecRecord(c.r.mainExec, c.r.main);
+}
+
 /** Spawns command `index` of `list`; on success records it as the main or control process. */
 export function spawnCommand(c: Svc, list: ExecList, index: number, role: 'main' | 'control'): SpawnOutcome {
   const command = c.cfg[list][index];
   if (!command) return { kind: 'skipped' };
   const notify = role === 'main' ? c.cfg.notifyAccess !== 'none' : c.cfg.notifyAccess === 'exec' || c.cfg.notifyAccess === 'all';
-  const options = { role, env: extraEnv(c, list, role), notify, monitor: START_LISTS.includes(list) };
-  const out = c.ctx.spawn(c.unit, command, hasWatchdogEnv(c, role) ? { ...options, ownPidEnv: WATCHDOG_PID } : options);
+  const watchdog = hasWatchdogEnv(c, role);
+  const out = c.ctx.spawn(c.unit, command, {
+    role, env: extraEnv(c, list, watchdog), notify, monitor: START_LISTS.includes(list), ownPidEnv: watchdog ? WATCHDOG_PID : undefined,
+  });
   if (out.kind !== 'spawned') return out;
   // The pid is known right after fork, as in systemd: ExecStartPost= of a simple service sees MAINPID.
-  const rec = { pid: out.pid, startRealtime: c.ctx.realtime(), startMonotonic: c.ctx.now(), exitRealtime: 0, exitMonotonic: 0, code: null, status: 0 };
-  c.r.execs.set(execKey(list, index), rec);
-  const tracked = { execId: out.execId, list, index };
+  const tracked = trackCommand(out.execId, list, index, out.pid, c.ctx.realtime(), c.ctx.now());
+  addExec(c.r, tracked);
   if (role === 'main') {
     c.r.main = tracked;
     c.r.mainPid = out.pid;
     c.r.mainPidKnown = true;
-    c.r.mainExec = { ...rec };
+    copyExecRecord(c.r.mainExec, tracked); // a copy: ExecMain* and this command's status change apart
   } else {
     c.r.control = tracked;
     c.r.controlPid = out.pid;
@@ -145,13 +165,17 @@ export function spawnCommand(c: Svc, list: ExecList, index: number, role: 'main'
 
 export type ListOutcome = { readonly kind: 'spawned' } | { readonly kind: 'done' } | { readonly kind: 'failed'; readonly message: string };
 
+// Every start asks three lists (most of them empty): the answers without data are shared.
+const SPAWNED: ListOutcome = Object.freeze({ kind: 'spawned' });
+const DONE: ListOutcome = Object.freeze({ kind: 'done' });
+
 /** Runs the first command of `list` from `from` on that can run ('-' commands may be skipped). */
 export function runControlList(c: Svc, list: ExecList, from: number): ListOutcome {
   for (let i = from; i < c.cfg[list].length; i++) {
     const out = spawnCommand(c, list, i, 'control');
-    if (out.kind !== 'skipped') return out.kind === 'spawned' ? { kind: 'spawned' } : out;
+    if (out.kind !== 'skipped') return out.kind === 'spawned' ? SPAWNED : out;
   }
-  return { kind: 'done' };
+  return DONE;
 }
 
 export type SignalKind = 'sigterm' | 'sigkill' | 'watchdog';

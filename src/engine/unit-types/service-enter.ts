@@ -4,7 +4,7 @@
 import type { Pid } from '../types.ts';
 import { SIG } from './service-exit.ts';
 import {
-  PIDFILE_POLL_USEC, PIDFILE_TIMER, armStateTimer, armWatchdog, deadlineFor, mustWaitForLeftovers, runControlList, sendStateSignal,
+  PIDFILE_POLL_USEC, PIDFILE_TIMER, adoptMainPid, armStateTimer, armWatchdog, deadlineFor, mustWaitForLeftovers, runControlList, sendStateSignal,
   setState, spawnCommand, type Svc,
 } from './service-core.ts';
 import { restartDelayUsec, shallRestart } from './service-restart.ts';
@@ -91,8 +91,7 @@ export function startMainFrom(c: Svc, index: number): void {
 // simple/idle do not show the start state: ExecStart= has no deadline (03 §5.1) and the next
 // visible state is start-post or running.
 function setStateQuietly(c: Svc): void {
-  c.r.stateDeadline = Infinity;
-  c.ctx.cancelTimer(c.unit, 'state');
+  armStateTimer(c, Infinity);
 }
 
 /** Type=notify main process exited cleanly before READY=1 (03 §6.3). */
@@ -245,11 +244,7 @@ export function loadPidFile(c: Svc, o: { quiet: boolean; exclude?: Pid }): boole
     if (!o.quiet) c.ctx.log(c.unit, 'warning', `PID ${pid} read from file ${path} does not exist or is a zombie.`);
     return false;
   }
-  const execId = c.ctx.adopt(c.unit, pid);
-  c.r.main = { execId, list: 'execStart', index: -1 };
-  c.r.mainPid = pid;
-  c.r.mainPidKnown = true;
-  c.r.mainExec = { pid, startRealtime: c.ctx.realtime(), startMonotonic: c.ctx.now(), exitRealtime: 0, exitMonotonic: 0, code: null, status: 0 };
+  adoptMainPid(c, pid);
   return true;
 }
 

@@ -6,7 +6,7 @@ import { SPAWN_FAILED, awaitPidFile, enterDead, enterRunning, enterSignal, enter
 } from './service-enter.ts';
 import { armStateTimer, deadlineFor, runControlList, type Svc } from './service-core.ts';
 import { classifyExit, formatExitStatus, type ExitCode } from './service-exit.ts';
-import { execKey, recordResult } from './service-runtime.ts';
+import { recordResult, type ExecRecord } from './service-runtime.ts';
 import type { ServiceResult, ServiceState } from './service-states.ts';
 
 type Handler = (c: Svc, f: ServiceResult) => void;
@@ -74,8 +74,7 @@ export function processStarted(c: Svc, execId: ExecId, pid: Pid): void {
   if (!tracked) return;
   // Usually the pid was known at spawn already; then this only confirms the exec (Type=exec),
   // and a MAINPID= that arrived meanwhile is not overwritten.
-  const rec = r.execs.get(execKey(tracked.list, tracked.index));
-  if (rec && rec.pid === 0) rec.pid = pid;
+  if (tracked.pid === 0) tracked.pid = pid;
   if (tracked === r.control) {
     if (r.controlPid === 0) r.controlPid = pid;
     return;
@@ -90,8 +89,7 @@ export function processExited(c: Svc, execId: ExecId, code: ExitCode, status: nu
   else if (c.r.control?.execId === execId) controlExited(c, code, status);
 }
 
-function stampExit(c: Svc, rec: { exitRealtime: number; exitMonotonic: number; code: ExitCode | null; status: number } | undefined, code: ExitCode, status: number): void {
-  if (!rec) return;
+function stampExit(c: Svc, rec: ExecRecord, code: ExitCode, status: number): void {
   rec.exitRealtime = c.ctx.realtime();
   rec.exitMonotonic = c.ctx.now();
   rec.code = code;
@@ -111,7 +109,7 @@ function mainExited(c: Svc, code: ExitCode, status: number): void {
   if (c.cfg.pidFile && loadPidFile(c, { quiet: true, exclude: r.mainPid })) return;
   r.mainPid = 0;
   stampExit(c, r.mainExec, code, status);
-  stampExit(c, r.execs.get(execKey(main.list, main.index)), code, status);
+  stampExit(c, main, code, status);
   r.lastMainIndex = main.index;
   const command = main.index >= 0 ? c.cfg.execStart[main.index] : undefined;
   const f = classifyExit({
@@ -127,7 +125,7 @@ function controlExited(c: Svc, code: ExitCode, status: number): void {
   const control = r.control!;
   r.control = null;
   r.controlPid = 0;
-  stampExit(c, r.execs.get(execKey(control.list, control.index)), code, status);
+  stampExit(c, control, code, status);
   const command = c.cfg[control.list][control.index];
   let f = classifyExit({
     code, status, daemon: control.list === 'execStart', successStatus: c.cfg.successExitStatus, ignoreFailure: command?.ignoreFailure ?? false,

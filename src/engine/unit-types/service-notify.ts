@@ -2,7 +2,7 @@
 // fields READY/RELOADING/STOPPING (last wins), STATUS, ERRNO, MAINPID, EXTEND_TIMEOUT_USEC, WATCHDOG*.
 import type { Pid } from '../types.ts';
 import { enterReloadByNotify, enterRunning, enterSignal, enterStartPost, enterStopByNotify } from './service-enter.ts';
-import { WATCHDOG_TIMER, armStateTimer, armWatchdog, type Svc } from './service-core.ts';
+import { WATCHDOG_TIMER, adoptMainPid, armStateTimer, armWatchdog, type Svc } from './service-core.ts';
 import type { NotifyState } from './service-runtime.ts';
 import { SERVICE_STATES } from './service-states.ts';
 
@@ -90,11 +90,7 @@ function setMainPid(c: Svc, value: string, uid: number | null): void {
     }
     c.ctx.log(c.unit, 'debug', `New main PID ${pid} does not belong to service, but we'll accept it as the request to change it came from a privileged process.`);
   }
-  const execId = c.ctx.adopt(c.unit, pid);
-  c.r.main = { execId, list: 'execStart', index: -1 };
-  c.r.mainPid = pid;
-  c.r.mainPidKnown = true;
-  c.r.mainExec = { pid, startRealtime: c.ctx.realtime(), startMonotonic: c.ctx.now(), exitRealtime: 0, exitMonotonic: 0, code: null, status: 0 };
+  adoptMainPid(c, pid);
 }
 
 /** EXTEND_TIMEOUT_USEC=: move a start/stop deadline (and the watchdog) out if that is later. */

@@ -5,7 +5,7 @@ import type { ExecCommand, ExecContext, ExitStatusSet, ServiceConfig } from '../
 import type { Pid } from '../types.ts';
 import { formatSignal } from '../signals.ts';
 import { EXIT_CODE_NUMBER, formatExitStatus } from './service-exit.ts';
-import { EXEC_LISTS, execKey, type ExecList, type ExecRecord, type ServiceRuntime } from './service-runtime.ts';
+import { EXEC_LISTS, execRecordOf, type ExecList, type ExecRecord, type ServiceRuntime } from './service-runtime.ts';
 
 const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
 const stamp = (usec: number): string => (usec > 0 ? formatTimestamp(usec) : '');
@@ -44,9 +44,9 @@ function execProperties(cfg: ServiceConfig, r: ServiceRuntime, list: ExecList): 
   const commands = cfg[list];
   if (commands.length === 0) return [[name, ''], [`${name}Ex`, '']];
   const plain = commands.map((c, i): [string, string] => [name,
-    `{ path=${c.path} ; argv[]=${c.argv.join(' ')} ; ignore_errors=${yesNo(c.ignoreFailure)} ; ${commandTail(r.execs.get(execKey(list, i)))} }`]);
+    `{ path=${c.path} ; argv[]=${c.argv.join(' ')} ; ignore_errors=${yesNo(c.ignoreFailure)} ; ${commandTail(execRecordOf(r, list, i))} }`]);
   const ex = commands.map((c, i): [string, string] => [`${name}Ex`,
-    `{ path=${c.path} ; argv[]=${c.argv.join(' ')} ; flags=${execFlags(c)} ; ${commandTail(r.execs.get(execKey(list, i)))} }`]);
+    `{ path=${c.path} ; argv[]=${c.argv.join(' ')} ; flags=${execFlags(c)} ; ${commandTail(execRecordOf(r, list, i))} }`]);
   return [...plain, ...ex];
 }
 
@@ -83,7 +83,7 @@ export function serviceProperties(cfg: ServiceConfig, r: ServiceRuntime): [strin
     ['TimeoutStartFailureMode', cfg.timeoutStartFailureMode], ['TimeoutStopFailureMode', cfg.timeoutStopFailureMode],
     ['RuntimeMaxUSec', formatTimespan(cfg.runtimeMaxUsec)], ['RuntimeRandomizedExtraUSec', formatTimespan(0)],
     ['WatchdogUSec', formatTimespan(r.watchdogOverrideUsec ?? cfg.watchdogUsec)],
-    ['WatchdogTimestamp', stamp(r.watchdogStamp.realtime)], ['WatchdogTimestampMonotonic', String(r.watchdogStamp.monotonic)],
+    ['WatchdogTimestamp', stamp(r.watchdogRealtime)], ['WatchdogTimestampMonotonic', String(r.watchdogMonotonic)],
     ['RootDirectoryStartOnly', 'no'], ['RemainAfterExit', yesNo(cfg.remainAfterExit)], ['GuessMainPID', yesNo(cfg.guessMainPid)],
     ['RestartPreventExitStatus', formatStatusSet(cfg.restartPreventExitStatus)],
     ['RestartForceExitStatus', formatStatusSet(cfg.restartForceExitStatus)],
@@ -110,7 +110,7 @@ export function serviceStatus(cfg: ServiceConfig, r: ServiceRuntime): { mainPid:
   const execLines: string[] = [];
   for (const list of EXEC_LISTS) {
     cfg[list].forEach((command, i) => {
-      const rec = r.execs.get(execKey(list, i));
+      const rec = execRecordOf(r, list, i);
       if (!rec?.code || rec.pid === 0) return;
       if (list === 'execStart' && r.main !== null && rec.pid === r.mainPid) return;
       execLines.push(`Process: ${rec.pid} ${EXEC_PROPERTY[list]}=${command.line} (code=${rec.code}, status=${formatExitStatus(rec.code, rec.status)})`);

@@ -17,7 +17,7 @@ export type { ServiceRuntime } from './service-runtime.ts';
 
 function configOf(unit: UnitView): ServiceConfig {
   const cfg = unit.config.service;
-  assert(cfg !== null, `${unit.id} has no [Service] configuration`);
+  if (cfg === null) assert(false, `${unit.id} has no [Service] configuration`); // the message only when it fails
   return cfg;
 }
 

@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { buildExec, expandArgv } from '../../../../src/engine/unit-file/exec-env.ts';
+import { buildExec, expandArgv, managerEnvironment } from '../../../../src/engine/unit-file/exec-env.ts';
 import { loadUnit } from '../../../../src/engine/unit-file/load.ts';
 import { UnitFileIndex } from '../../../../src/engine/unit-file/search.ts';
 import { MemFs, type MemFsSpec } from '../../../fixtures/mem-fs.ts';
@@ -10,7 +10,7 @@ function setup(unit: string, extra: MemFsSpec = {}) {
   const fs = new MemFs({ '/u/env.service': unit, '/etc/passwd': 'root:x:0:0:root:/root:/bin/bash\nweb:x:33:33::/var/www:/usr/sbin/nologin\n', '/usr/bin/true': '', ...extra });
   const config = loadUnit(new UnitFileIndex(['/u'], fs), 'env.service', HOST);
   assert.equal(config.loadState, 'loaded', JSON.stringify(config.diagnostics));
-  return { fs, config, build: (i = 0, env: Record<string, string> = {}) => buildExec(config, config.service!.execStart[i]!, env, HOST, fs) };
+  return { fs, config, build: (i = 0, env: Record<string, string> = {}) => buildExec(config, config.service!.execStart[i]!, { ...managerEnvironment(HOST), ...env }, HOST, fs) };
 }
 
 test('scenario svc-environment', () => {
@@ -61,13 +61,13 @@ test('environment order, user variables, Pass/UnsetEnvironment, PATH lookup, ~',
     '/etc/passwd': 'web:x:33:33::/var/www:/usr/sbin/nologin\n', '/usr/bin/true': '',
   });
   const config = loadUnit(new UnitFileIndex(['/u'], fs), 'env.service', host);
-  const r = buildExec(config, config.service!.execStart[0]!, { INVOCATION_ID: 'abc', MAINPID: '7' }, host, fs);
+  const r = buildExec(config, config.service!.execStart[0]!, { ...managerEnvironment(host), INVOCATION_ID: 'abc', MAINPID: '7' }, host, fs);
   assert.ok(r.ok);
   assert.deepEqual([r.path, r.env['KEEP'], r.env['DROP'], r.env['X'], r.env['INVOCATION_ID'], r.env['USER'], r.env['HOME'], r.env['SHELL']], ['/usr/bin/true', 'k', undefined, '1', 'mine', 'web', '/var/www', undefined]);
   assert.deepEqual([r.cwd, r.cwdOptional], ['/var/www', true]);
   // PassEnvironment= takes from the daemon's process environment, which services never inherit otherwise.
   const daemon = { ...host, processEnvironment: { KEEP: 'from-daemon', OTHER: 'o' } };
-  const p = buildExec(config, config.service!.execStart[0]!, {}, daemon, fs);
+  const p = buildExec(config, config.service!.execStart[0]!, managerEnvironment(daemon), daemon, fs);
   assert.ok(p.ok);
   assert.deepEqual([p.env['KEEP'], p.env['OTHER']], ['from-daemon', undefined]);
 });
@@ -76,7 +76,7 @@ test('default PATH and cwd', () => {
   const host = { ...HOST, environment: {} };
   const fs = new MemFs({ '/u/a.service': '[Service]\nExecStart=/bin/a\n' });
   const config = loadUnit(new UnitFileIndex(['/u'], fs), 'a.service', host);
-  const r = buildExec(config, config.service!.execStart[0]!, {}, host, fs);
+  const r = buildExec(config, config.service!.execStart[0]!, managerEnvironment(host), host, fs);
   assert.ok(r.ok);
   assert.deepEqual([r.env['PATH'], r.cwd], ['/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin', '/']);
 });
@@ -87,10 +87,10 @@ test('as a user manager the default cwd is the home directory, and a missing one
   const host = { ...HOST, uid: 65534, gid: 65534, userName: 'nobody', home: '/nonexistent' };
   const fs = new MemFs({ '/u/a.service': '[Service]\nExecStart=/bin/a\n' });
   const config = loadUnit(new UnitFileIndex(['/u'], fs), 'a.service', host);
-  const r = buildExec(config, config.service!.execStart[0]!, {}, host, fs);
+  const r = buildExec(config, config.service!.execStart[0]!, managerEnvironment(host), host, fs);
   assert.ok(r.ok);
   assert.deepEqual([r.cwd, r.cwdOptional], ['/nonexistent', true]);
-  const root = buildExec(config, config.service!.execStart[0]!, {}, HOST, fs);
+  const root = buildExec(config, config.service!.execStart[0]!, managerEnvironment(HOST), HOST, fs);
   assert.ok(root.ok);
   assert.deepEqual([root.cwd, root.cwdOptional], ['/', false]);
 });

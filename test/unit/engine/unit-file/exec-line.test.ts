@@ -29,6 +29,11 @@ test('prefixes', () => {
   assert.notEqual(parseExecLine('--/bin/x', ctx).fatal, null);
 });
 
+test('a command expands per spawn only with a $ in an argument and without the : prefix', () => {
+  const expands = (v: string) => parseExecLine(v, ctx).commands[0]!.expands;
+  assert.deepEqual(['/bin/x a', '/bin/x $A', '/bin/x pre${A}', ':/bin/x $A', '/bin/x $$'].map(expands), [false, true, true, false, true]);
+});
+
 test('errors: fatal unless "-", with systemd wording', () => {
   const rows: [string, string | null, string[]][] = [
     ['/bin/', 'Executable path specifies a directory: /bin/', []],

@@ -625,6 +625,46 @@ test('reload timeout kills the reload process; ReloadResult=timeout, the unit st
   assert.deepEqual(h.ctx.states.at(-1)?.flags, { reloadFailed: true });
 });
 
+test('the state timer is cancelled only while armed: a simple start cancels nothing, a oneshot cancels its start deadline once', () => {
+  const cancelled = (h: UnitHarness<ServiceRuntime>): string[] => {
+    const keys: string[] = [];
+    const cancel = h.ctx.cancelTimer.bind(h.ctx);
+    h.ctx.cancelTimer = (unit, key) => { keys.push(key); cancel(unit, key); };
+    return keys;
+  };
+  const simple = make({ execStart: ['/bin/daemon'] });
+  const none = cancelled(simple);
+  simple.start();
+  simple.started('main');
+  assert.equal(simple.sub, 'running');
+  assert.deepEqual(none, []);
+  const oneshot = make({ type: 'oneshot', execStart: ['/bin/job'], timeoutStartUsec: 30 * SEC });
+  const once = cancelled(oneshot);
+  oneshot.start();
+  assert.equal(oneshot.ctx.timers.has('state'), true);
+  oneshot.exit('main');
+  assert.equal(oneshot.sub, 'dead');
+  assert.deepEqual(once, ['state']);
+});
+
+test('ExecReload= status shows its latest run; a new start forgets the last run', () => {
+  const h = make({ execReload: ['/bin/reload'] });
+  h.start();
+  h.reload();
+  const first = h.started('/bin/reload');
+  h.exit('/bin/reload', 'exited', 0);
+  h.reload();
+  const second = h.started('/bin/reload');
+  h.exit('/bin/reload', 'exited', 0);
+  assert.notEqual(first, second);
+  assert.match(h.property('ExecReload') ?? '', new RegExp(`pid=${second} ; code=exited ; status=0/SUCCESS }$`));
+  assert.equal(h.r.execs.length, 2, 'one entry per command: ExecStart= and ExecReload=');
+  h.stop();
+  h.exit('main', 'killed', 15);
+  h.start();
+  assert.match(h.property('ExecReload') ?? '', /pid=0 ; code=\(null\) ; status=0\/0 }$/);
+});
+
 test('watchdog: armed from start-post, WATCHDOG=1 re-arms, expiry → stop-watchdog/watchdog', () => {
   const h = make({ type: 'notify', watchdogUsec: 3 * SEC });
   h.start();
