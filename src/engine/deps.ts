@@ -88,8 +88,16 @@ const NO_KINDS: ReadonlyMap<DepKind, ReadonlySet<UnitName>> = new Map();
 /** A unit as a neighbour in the ordering graph: the run queue walks these instead of names. */
 export interface OrderNode {
   readonly name: UnitName;
-  /** The unit named `name`, filled in by its first reader (unit-links.ts); the node is dropped with the unit's edges. */
+  /**
+   * The unit named `name`: bound by the loader (bindUnit), or filled in by its first reader
+   * (unit-links.ts). The node is dropped with the unit's edges.
+   */
   unit: Unit | undefined;
+  /**
+   * Bumped whenever this node's edges change or it leaves the graph, so a view derived from it
+   * (a unit's resolved neighbours) knows to rebuild without caring about the rest of the graph.
+   */
+  readonly epoch: number;
   /**
    * Scratch slot of the transaction being built (transaction.ts): its entry for this unit, valid
    * only while `txStamp` equals that build's stamp. Saves a name lookup per ordering edge.
@@ -117,6 +125,7 @@ export interface OrderView extends OrderNode {
 
 /** One unit's edges by kind, which kinds are not empty, and its ordering neighbours as nodes. */
 interface Node extends OrderView {
+  epoch: number;
   readonly kinds: Map<DepKind, Set<UnitName>>;
   readonly peers: Map<DepKind, Set<Node>>;
   mask: number;
@@ -132,23 +141,28 @@ const NO_NODES: ReadonlySet<OrderNode> = new Set();
  */
 export class DependencyGraph {
   private readonly edges = new Map<UnitName, Node>();
-  /** Bumped by every change, so views derived from the graph (resolved neighbours) know when to rebuild. */
-  private changes = 0;
+  /** Bumped whenever a node is made: a view of a unit that had none then knows to look again. */
+  private nodesMade = 0;
   private stamps = 0;
 
   /** A fresh stamp for the OrderNode scratch slots; a slot with an older stamp is empty. */
   newStamp(): number { return ++this.stamps; }
 
-  get version(): number { return this.changes; }
+  get nodeGeneration(): number { return this.nodesMade; }
 
   add(from: UnitName, kind: DepKind, to: UnitName): boolean {
     if (from === to) return false;
-    this.changes++;
     const a = this.node(from);
     const b = this.node(to);
     link(a, kind, b);
     link(b, DEP_TABLE[kind].inverse, a);
     return true;
+  }
+
+  /** Binds `unit` to its node, when it has one: readers of its neighbours then need no lookup by name. */
+  bindUnit(name: UnitName, unit: Unit): void {
+    const node = this.edges.get(name);
+    if (node) node.unit = unit;
   }
 
   get(unit: UnitName, kind: DepKind): ReadonlySet<UnitName> {
@@ -204,7 +218,6 @@ export class DependencyGraph {
   clearFrom(unit: UnitName): void {
     const node = this.edges.get(unit);
     if (!node) return;
-    this.changes++;
     for (const [kind, targets] of node.kinds) {
       const inverse = DEP_TABLE[kind].inverse;
       for (const t of targets) {
@@ -214,8 +227,10 @@ export class DependencyGraph {
         set.delete(unit);
         if (set.size === 0) other.mask &= ~KIND_BIT[inverse];
         other.peers.get(inverse)?.delete(node);
+        other.epoch++;
       }
     }
+    node.epoch++;
     this.edges.delete(unit);
   }
 
@@ -226,8 +241,9 @@ export class DependencyGraph {
   private node(name: UnitName): Node {
     let node = this.edges.get(name);
     if (!node) {
-      node = { name, unit: undefined, txStamp: 0, txEntry: null, txIndex: -1, kinds: new Map(), peers: new Map(), mask: 0, after: new Set(), before: new Set() };
+      node = { name, unit: undefined, epoch: 0, txStamp: 0, txEntry: null, txIndex: -1, kinds: new Map(), peers: new Map(), mask: 0, after: new Set(), before: new Set() };
       this.edges.set(name, node);
+      this.nodesMade++;
     }
     return node;
   }
@@ -238,6 +254,7 @@ function link(from: Node, kind: DepKind, to: Node): void {
   if (!set) from.kinds.set(kind, (set = new Set()));
   set.add(to.name);
   from.mask |= KIND_BIT[kind];
+  from.epoch++;
   let peers = from.peers.get(kind);
   if (!peers) from.peers.set(kind, (peers = kind === 'After' ? from.after : kind === 'Before' ? from.before : new Set()));
   peers.add(to);

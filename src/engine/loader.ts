@@ -13,6 +13,7 @@ import { Unit } from './unit.ts';
 import { isInactiveOrFailed } from './states.ts';
 import type { UnitTypeOps } from './unit-types/index.ts';
 import { unitContext } from './unit-context.ts';
+import { primeLinks } from './unit-links.ts';
 import { serviceType } from './unit-types/service.ts';
 import { socketType } from './unit-types/socket.ts';
 import { stubType } from './unit-types/stub.ts';
@@ -100,6 +101,7 @@ function linkUnits(s: EngineState, fresh: Unit[]): void {
     addEdges(s, u, fresh);
   }
   for (const u of fresh) orderTargetMembers(s, u);
+  primeLinks(s, fresh);
 }
 
 function addEdges(s: EngineState, u: Unit, fresh: Unit[]): void {

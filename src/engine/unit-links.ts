@@ -1,15 +1,21 @@
 // A unit's view of the dependency graph for the run phase: its After=/Before= neighbours as units
 // and which kinds it has any edge of. The run queue, state notifications and spawns ask the graph
 // about the same unit many times per job; this answers from the unit itself. Read-only: the graph
-// stays the truth, and a view is rebuilt whenever the graph changed (its version moved).
-import { KIND_BIT, atomBits, type Atom, type DepKind, type DependencyGraph, type OrderNode } from './deps.ts';
+// stays the truth, and a view is rebuilt when its node's edges changed (the node's epoch moved).
+// The loader builds the views of the units it loads (primeLinks), as systemd resolves a unit's
+// dependencies to units when it loads them, so a transaction's jobs find them ready.
+import { KIND_BIT, atomBits, type Atom, type DepKind, type DependencyGraph, type OrderNode, type OrderView } from './deps.ts';
 import type { EngineState } from './engine-state.ts';
 import type { UnitName } from './types.ts';
 import type { Unit } from './unit.ts';
 
 export interface UnitLinks {
   readonly graph: DependencyGraph;
-  readonly version: number;
+  /** The unit's node when the view was built, and that node's epoch then. */
+  readonly node: OrderView | undefined;
+  readonly epoch: number;
+  /** For a unit without a node: the graph's node generation then (a node made since may be its own). */
+  readonly generation: number;
   /** One bit per DepKind (KIND_BIT) the unit has at least one edge of. */
   readonly kinds: number;
   readonly after: readonly Unit[];
@@ -19,15 +25,18 @@ export interface UnitLinks {
 const NONE: readonly UnitName[] = Object.freeze([]);
 const NO_UNITS: readonly Unit[] = Object.freeze([]);
 
+const isCurrent = (s: EngineState, l: UnitLinks): boolean =>
+  l.graph === s.graph && (l.node !== undefined ? l.node.epoch === l.epoch : l.generation === s.graph.nodeGeneration);
+
 export function linksOf(s: EngineState, unit: Unit): UnitLinks {
   const cached = unit.links;
-  if (cached !== null && cached.graph === s.graph && cached.version === s.graph.version) return cached;
+  if (cached !== null && isCurrent(s, cached)) return cached;
   const node = s.graph.orderNode(unit.id);
   if (node) node.unit ??= unit; // spares the neighbours that resolve this node a lookup by name
   fill.s = s;
   fill.all = true;
   const links: UnitLinks = {
-    graph: s.graph, version: s.graph.version, kinds: node?.mask ?? 0,
+    graph: s.graph, node, epoch: node?.epoch ?? 0, generation: s.graph.nodeGeneration, kinds: node?.mask ?? 0,
     after: node ? resolveUnits(node.after) : NO_UNITS,
     before: node ? resolveUnits(node.before) : NO_UNITS,
   };
@@ -36,6 +45,16 @@ export function linksOf(s: EngineState, unit: Unit): UnitLinks {
   // A name without a unit yet is skipped, as a lookup would skip it, and looked up again next time.
   if (fill.all) unit.links = links;
   return links;
+}
+
+/**
+ * Binds freshly loaded units to their graph nodes, then builds their views. Only `fresh` units:
+ * an older neighbour whose edges changed rebuilds when next asked, so loading one unit next to a
+ * target with many members does not rebuild the target's view each time.
+ */
+export function primeLinks(s: EngineState, fresh: readonly Unit[]): void {
+  for (let i = 0; i < fresh.length; i++) s.graph.bindUnit(fresh[i]!.id, fresh[i]!);
+  for (let i = 0; i < fresh.length; i++) linksOf(s, fresh[i]!);
 }
 
 /**

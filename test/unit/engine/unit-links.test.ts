@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEP_KINDS, DependencyGraph, KIND_BIT, atomBits, kindsWithAtom } from '../../../src/engine/deps.ts';
 import type { EngineState } from '../../../src/engine/engine-state.ts';
-import { hasAtomEdges, hasKind, linksOf, unitsWithAtom } from '../../../src/engine/unit-links.ts';
+import { hasAtomEdges, hasKind, linksOf, primeLinks, unitsWithAtom } from '../../../src/engine/unit-links.ts';
 import type { Unit } from '../../../src/engine/unit.ts';
 
 const kindsIn = (g: DependencyGraph, u: string): string[] => DEP_KINDS.filter((k) => (g.kindMask(u) & KIND_BIT[k]) !== 0);
@@ -22,9 +22,13 @@ test('kind mask and ordering nodes follow adds and clearFrom, in both directions
   assert.deepEqual(kindsIn(g, 'c'), ['WantedBy', 'Before']);
   assert.deepEqual(orderNames(g, 'a', 'After'), [...g.get('a', 'After')]);
   assert.deepEqual(orderNames(g, 'b', 'Before'), ['a']);
-  const v = g.version;
+  const [b, c] = [g.orderNode('b')!, g.orderNode('c')!];
+  const [eb, ec] = [b.epoch, c.epoch];
+  const e = g.orderNode('e');
+  g.add('x', 'Wants', 'y'); // elsewhere: b's and c's nodes do not move
+  assert.deepEqual([b.epoch, c.epoch, e], [eb, ec, undefined]);
   g.clearFrom('a');
-  assert.ok(g.version > v);
+  assert.ok(b.epoch > eb && c.epoch > ec, 'the neighbours of a removed node move');
   for (const u of ['b', 'c', 'd']) {
     assert.deepEqual(kindsIn(g, u), nonEmptyKinds(g, u), u);
     assert.deepEqual(orderNames(g, u, 'Before'), [...g.get(u, 'Before')], u);
@@ -71,10 +75,44 @@ test('a unit\'s links resolve its ordering neighbours and are rebuilt after any 
   assert.deepEqual(unitsWithAtom(s, b, 'bound-to'), []);
   s.graph.clearFrom('c.service');
   assert.deepEqual(linksOf(s, a).after, [b]);
-  // daemon-reload builds a new graph, which may start again at the same version.
+  // daemon-reload builds a new graph, whose nodes may start again at the same epochs.
   s.graph = new DependencyGraph();
   assert.deepEqual(linksOf(s, a).after, []);
   assert.equal(hasKind(s, a, 'BindsTo'), false);
+});
+
+test('a view survives changes elsewhere in the graph; a unit that had no node sees its first edge', () => {
+  const { s, unit } = state();
+  const [a, b, lone] = [unit('a.service'), unit('b.service'), unit('lone.service')];
+  s.graph.add('a.service', 'After', 'b.service');
+  const view = linksOf(s, a);
+  s.graph.add('x.service', 'After', 'y.service');
+  assert.equal(linksOf(s, a), view, 'an unrelated edge keeps the view');
+  assert.deepEqual(linksOf(s, lone).before, []);
+  s.graph.add('b.service', 'After', 'lone.service');
+  assert.deepEqual(linksOf(s, lone).before, [b]);
+  assert.equal(linksOf(s, a), view, 'b gaining an edge moves b\'s node, not a\'s');
+  s.graph.add('b.service', 'Before', 'a.service');
+  assert.notEqual(linksOf(s, a), view, 'an edge of its own rebuilds it');
+  assert.deepEqual(linksOf(s, a).after, [b]);
+});
+
+test('primeLinks binds loaded units to their nodes and builds their views', () => {
+  const { s, unit } = state();
+  const [a, b] = [unit('a.service'), unit('b.service')];
+  s.graph.add('a.service', 'Before', 'b.service');
+  primeLinks(s, [a, b]);
+  assert.equal(s.graph.orderNode('a.service')!.unit, a);
+  assert.equal(s.graph.orderNode('b.service')!.unit, b);
+  assert.ok(a.links !== null && b.links !== null);
+  assert.deepEqual(b.links.after, [a]);
+  // A unit's node is dropped with it; a unit loaded later under that name is bound afresh.
+  s.graph.clearFrom('a.service');
+  assert.deepEqual(linksOf(s, b).after, []);
+  const again = unit('a.service');
+  s.graph.add('a.service', 'Before', 'b.service');
+  primeLinks(s, [again]);
+  assert.deepEqual(linksOf(s, b).after, [again]);
 });
 
 test('a neighbour without a unit is skipped and looked up again next time', () => {
