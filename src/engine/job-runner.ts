@@ -80,7 +80,7 @@ function setJobType(s: EngineState, job: Job, type: InstallableJobType): void {
 
 /** JobTimeoutSec= counts from now, when the job is installed. */
 function armJobTimer(s: EngineState, job: Job): void {
-  const timeout = job.unit.config.settings.jobTimeoutUsec;
+  const timeout = job.unit.jobTimeoutUsec;
   if (!Number.isFinite(timeout) || timeout <= 0) return;
   job.deadline = s.ports.clock.now() + timeout;
   job.deadlineSetting = 'JobTimeoutSec';
@@ -103,7 +103,7 @@ export function deferInRunQueue(s: EngineState, job: Job): void {
 /** JobTimeoutSec=/JobRunningTimeoutSec= expired (02 §9.2): the job ends, the unit carries on. */
 export function timeOutJob(s: EngineState, job: Job): void {
   const setting = job.deadlineSetting ?? 'JobTimeoutSec';
-  const span = formatTimespan(setting === 'JobTimeoutSec' ? job.unit.config.settings.jobTimeoutUsec : job.unit.config.settings.jobRunningTimeoutUsec);
+  const span = formatTimespan(setting === 'JobTimeoutSec' ? job.unit.jobTimeoutUsec : job.unit.jobRunningTimeoutUsec);
   s.ports.events.emit({ kind: 'Log', level: 'warning', unit: job.unit.id, message: `Job ${job.unit.id}/${job.type} timed out.` });
   const waiting = exclusiveJobWait(s, job);
   const text = `timed out after ${span} (${setting}=${span})${waiting ? ` while waiting for ${waiting}` : ''}`;
@@ -187,7 +187,7 @@ function operate(s: EngineState, job: Job): OpResult {
 }
 
 function armRunningTimer(s: EngineState, job: Job): void {
-  const t = job.unit.config.settings.jobRunningTimeoutUsec;
+  const t = job.unit.jobRunningTimeoutUsec;
   if (!Number.isFinite(t) || t <= 0) return;
   const at = s.ports.clock.now() + t;
   if (job.deadlineSetting === null || at < job.deadline) {

@@ -16,7 +16,14 @@ export class Unit implements UnitView {
   readonly names = new Set<UnitName>();
   /** The id without its type suffix ("web" for web.service): the default SyslogIdentifier=. */
   readonly prefix: string;
-  config: LoadedUnit;
+  private cfg!: LoadedUnit;
+  // Copied from the configuration when it is set: every job reads these, and reading them here
+  // spares a job the configuration and settings objects, which are rarely in cache by then.
+  type!: UnitType;
+  isLoaded!: boolean;
+  description!: string;
+  jobTimeoutUsec!: Usec;
+  jobRunningTimeoutUsec!: Usec;
   ops: UnitTypeOps<unknown>;
   runtime: unknown;
   job: Job | null = null;
@@ -54,9 +61,16 @@ export class Unit implements UnitView {
     this.names.add(config.id);
   }
 
-  get type(): UnitType { return this.config.type; }
+  get config(): LoadedUnit { return this.cfg; }
+  set config(config: LoadedUnit) {
+    this.cfg = config;
+    this.type = config.type;
+    this.isLoaded = config.loadState === 'loaded';
+    this.description = config.settings.description || this.id;
+    this.jobTimeoutUsec = config.settings.jobTimeoutUsec;
+    this.jobRunningTimeoutUsec = config.settings.jobRunningTimeoutUsec;
+  }
+
   get activeState(): ActiveState { return this.ops.activeState(this.runtime); }
   get subState(): string { return this.ops.subState(this.runtime); }
-  get isLoaded(): boolean { return this.config.loadState === 'loaded'; }
-  get description(): string { return this.config.settings.description || this.id; }
 }
