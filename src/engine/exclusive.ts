@@ -46,7 +46,7 @@ export interface ExclusiveState {
 
 export const newExclusiveState = (): ExclusiveState => ({ holders: new Map(), held: new Map(), waiters: new Map(), filed: new Map(), logged: new Set() });
 
-const groupsOf = (u: Unit): readonly string[] => u.config.settings.exclusive;
+const groupsOf = (u: Unit): readonly string[] => u.exclusive;
 
 /**
  * Files a job of a member under its groups, in id order. Called when the job is installed or
@@ -142,6 +142,7 @@ export function exclusiveJobRemoved(s: EngineState, job: Job): void {
 /** Called on every active-state change: leaving inactive takes the groups, returning releases them. */
 export function exclusiveStateChanged(s: EngineState, u: Unit, os: ActiveState, ns: ActiveState): void {
   const ex = s.exclusive;
+  if (ex.held.size === 0 && groupsOf(u).length === 0) return; // nothing to take, nothing to release
   if (!isInactiveOrFailed(ns) && !ex.held.has(u)) {
     const groups = groupsOf(u);
     if (groups.length === 0 || !isInactiveOrFailed(os)) return;

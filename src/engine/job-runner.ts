@@ -18,7 +18,6 @@ import { logJobDone, startOnFailure } from './unit-notify.ts';
 import { submitChecks } from './checks.ts';
 import { formatTimespan } from './time.ts';
 import { emergencyAction } from './emergency-action.ts';
-import { priorityKey } from './run-queue.ts';
 import { exclusiveAllows, exclusiveJobRemoved, exclusiveJobWait, fileExclusive } from './exclusive.ts';
 
 export interface InstallOptions {
@@ -50,7 +49,7 @@ export function installJob(s: EngineState, unit: Unit, type: InstallableJobType,
   }
   const job: Job = {
     id: s.nextJobId++, unit, type, state: 'waiting', irreversible: o.irreversible, ignoreOrder: o.ignoreOrder,
-    installed: false, inRunQueue: false, priority: priorityKey(unit), origin: o.origin,
+    installed: false, inRunQueue: false, priority: unit.runPriority, origin: o.origin,
     deadline: 0, deadlineSetting: null, result: null, cause: null, info: null,
   };
   if (canceled) {

@@ -4,8 +4,7 @@
 // then lower Nice= first; then unit name. Targets therefore run before the services ordered
 // after them, which spares those services a check that could only say "wait".
 import type { Job } from './job.ts';
-import type { UnitType } from './types.ts';
-import type { Unit } from './unit.ts';
+import type { UnitName, UnitType } from './types.ts';
 
 /** Lower runs first: systemd's UnitType enum, highest value first. */
 const TYPE_RANK: Readonly<Record<UnitType, number>> = {
@@ -21,10 +20,8 @@ const NAME_BITS = 7 * NAME_CHARS;
  * Smaller keys run first; equal keys fall back to comparing whole names. Comparing numbers
  * instead of names spares the heap a string compare (two cache misses) per step.
  */
-export function priorityKey(u: Unit): number {
-  const nice = (u.config.service?.exec ?? u.config.socket?.exec)?.nice ?? 0;
-  let key = TYPE_RANK[u.type] * 64 + Math.min(Math.max(nice, -20), 19) + 20;
-  const id = u.id;
+export function priorityKey(id: UnitName, type: UnitType, nice: number): number {
+  let key = TYPE_RANK[type] * 64 + Math.min(Math.max(nice, -20), 19) + 20;
   for (let i = 0; i < NAME_CHARS; i++) key = key * 128 + (i < id.length ? id.charCodeAt(i) & 127 : 0);
   return key;
 }

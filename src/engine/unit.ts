@@ -6,6 +6,7 @@ import type { ActiveState, UnitName, UnitType, Usec } from './types.ts';
 import type { Job } from './job.ts';
 import type { UnitLinks } from './unit-links.ts';
 import { stripSuffix } from './unit-name.ts';
+import { priorityKey } from './run-queue.ts';
 
 export interface Stamp { readonly realtime: Usec; readonly monotonic: Usec }
 
@@ -24,6 +25,10 @@ export class Unit implements UnitView {
   description!: string;
   jobTimeoutUsec!: Usec;
   jobRunningTimeoutUsec!: Usec;
+  /** Its Exclusive= groups: asked at every job install and state change. */
+  exclusive!: readonly string[];
+  /** Its jobs' place in the run queue (run-queue.ts), from its type, Nice= and name. */
+  runPriority!: number;
   ops: UnitTypeOps<unknown>;
   runtime: unknown;
   job: Job | null = null;
@@ -69,6 +74,8 @@ export class Unit implements UnitView {
     this.description = config.settings.description || this.id;
     this.jobTimeoutUsec = config.settings.jobTimeoutUsec;
     this.jobRunningTimeoutUsec = config.settings.jobRunningTimeoutUsec;
+    this.exclusive = config.settings.exclusive;
+    this.runPriority = priorityKey(this.id, this.type, (config.service?.exec ?? config.socket?.exec)?.nice ?? 0);
   }
 
   get activeState(): ActiveState { return this.ops.activeState(this.runtime); }

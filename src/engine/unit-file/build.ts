@@ -27,6 +27,7 @@ function sharedIfDefault<T extends object>(built: T, shared: T): T {
 }
 
 /** A record built from no settings at all, frozen (the shared default of sharedIfDefault). */
+const distinct = <T>(xs: readonly T[]): readonly T[] => (xs.length === 0 ? xs : [...new Set(xs)]);
 const defaultOf = <T extends object>(build: (s: SettingStore) => T): T => Object.freeze(build(new SettingStore()));
 
 export function buildSettings(s: SettingStore, id: UnitName): UnitSettings {
@@ -54,8 +55,9 @@ export function buildSettings(s: SettingStore, id: UnitName): UnitSettings {
     collectMode: s.scalar('CollectMode', 'inactive'),
     conditions: s.list('Condition'),
     asserts: s.list('Assert'),
-    // A group named twice is one group (exclusive.ts files a job once per group).
-    exclusive: [...new Set(s.list<string>('Exclusive'))],
+    // A group named twice is one group (exclusive.ts files a job once per group); no groups is
+    // the store's shared empty list.
+    exclusive: distinct(s.list<string>('Exclusive')),
   };
 }
 
