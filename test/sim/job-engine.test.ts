@@ -49,6 +49,31 @@ test('JobRunningTimeoutSec= counts only from when the job starts running', () =>
   assert.equal(e.cause.text, 'timed out after 1s (JobRunningTimeoutSec=1s)');
 });
 
+test('a daemon-reload while a job waits: the job runs with the new JobRunningTimeoutSec= and the log names the new Description=', () => {
+  const sim = new Sim({ files: {
+    [`${U}/first.service`]: svc('ExecStartPre=/sim/run exit=3\nExecStart=/sim/run'),
+    [`${U}/second.service`]: svc('ExecStartPre=/sim/run exit=5\nExecStart=/sim/run', 'Wants=first.service\nAfter=first.service'),
+    [`${U}/third.service`]: svc('ExecStart=/sim/run', 'Description=Old words\nWants=first.service\nAfter=first.service'),
+  } });
+  const second = jobOf(sim.enqueue('second.service', 'start'));
+  const third = jobOf(sim.enqueue('third.service', 'start'));
+  sim.runFor(1);
+  sim.fs.write(`${U}/second.service`, `[Unit]\nWants=first.service\nAfter=first.service\nJobRunningTimeoutSec=1\n[Service]\nExecStartPre=/sim/run exit=5\nExecStart=/sim/run\n`);
+  sim.fs.write(`${U}/third.service`, `[Unit]\nDescription=New words\nWants=first.service\nAfter=first.service\n[Service]\nExecStart=/sim/run\n`);
+  sim.manager.reload();
+  sim.runFor(1.9);
+  assert.equal(sim.jobResult(second), undefined, 'still waiting for first.service');
+  assert.equal(sim.jobResult(third), undefined);
+  sim.runFor(0.2);
+  assert.equal(sim.jobResult(third), 'done');
+  sim.runFor(0.8);
+  assert.equal(sim.jobResult(second), undefined, 'running for 0.9 s');
+  sim.runFor(0.2);
+  assert.equal(sim.jobResult(second), 'timeout', 'the reloaded timeout, counted from when the job ran');
+  const logs = sim.events.flatMap((e) => (e.kind === 'Log' && e.unit === 'third.service' ? [e.message] : []));
+  assert.ok(logs.includes('Started New words.'), logs.join(' | '));
+});
+
 test('the Upholds= check starts a unit at most 16 times in 10 s, then retries when the window ends', () => {
   const sim = new Sim({ files: {
     [`${U}/keeper.service`]: svc('ExecStart=/sim/run', 'Upholds=quitter.service'),
