@@ -81,9 +81,13 @@ const ATOM_BITS: ReadonlyMap<Atom, number> = new Map(ATOMS.map((a) => [a, kindsW
 /** The KIND_BIT bits of the kinds that carry `atom`. */
 export const atomBits = (atom: Atom): number => ATOM_BITS.get(atom) ?? 0;
 
-const EMPTY: ReadonlySet<UnitName> = new Set();
+/** Each kind's position in DEP_KINDS: a node keeps its neighbours in a list per position. */
+export const KIND_INDEX = Object.fromEntries(DEP_KINDS.map((k, i) => [k, i])) as Readonly<Record<DepKind, number>>;
+const INVERSE_INDEX: readonly number[] = DEP_KINDS.map((k) => KIND_INDEX[DEP_TABLE[k].inverse]);
+const AFTER = KIND_INDEX.After;
+const BEFORE = KIND_INDEX.Before;
+
 const NONE: readonly UnitName[] = Object.freeze([]);
-const NO_KINDS: ReadonlyMap<DepKind, ReadonlySet<UnitName>> = new Map();
 
 /** A unit as a neighbour in the ordering graph: the run queue walks these instead of names. */
 export interface OrderNode {
@@ -106,38 +110,47 @@ export interface OrderNode {
   txEntry: unknown;
   /** The entry's position in that build's entry list (same validity): the order proof's arcs need only this. */
   txIndex: number;
+  /** Scratch stamp of the transaction's pull walk (newStamp()): this node is already among one rule's pulls. */
+  pullStamp: number;
 }
 
 /** A unit's node as readers of its ordering neighbours see it. */
 export interface OrderView extends OrderNode {
   /** KIND_BIT bits of the kinds the unit has at least one edge of. */
   readonly mask: number;
-  readonly after: ReadonlySet<OrderNode>;
-  readonly before: ReadonlySet<OrderNode>;
-  /** The unit's edges by kind (kindsOf). */
-  readonly kinds: ReadonlyMap<DepKind, ReadonlySet<UnitName>>;
+  readonly after: readonly OrderNode[];
+  readonly before: readonly OrderNode[];
   /**
-   * The same edges with neighbours as nodes, in the same order (`after`/`before` are two of these
-   * sets): the transaction walks them without a lookup by name per edge.
+   * The unit's neighbours by KIND_INDEX, in the order the edges were added; undefined (or empty)
+   * for a kind it has no edge of. `after` and `before` are two of these lists.
    */
-  readonly peers: ReadonlyMap<DepKind, ReadonlySet<OrderView>>;
+  readonly peers: readonly (readonly OrderView[] | undefined)[];
 }
 
-/** One unit's edges by kind, which kinds are not empty, and its ordering neighbours as nodes. */
+/**
+ * One unit's edges: a plain list per kind, one slot per kind. Hash sets per kind cost about
+ * 150 bytes each even for one edge, and most units have a handful of edges of several kinds.
+ */
 interface Node extends OrderView {
   epoch: number;
-  readonly kinds: Map<DepKind, Set<UnitName>>;
-  readonly peers: Map<DepKind, Set<Node>>;
   mask: number;
-  readonly after: Set<Node>;
-  readonly before: Set<Node>;
+  readonly peers: (Node[] | undefined)[];
+  readonly after: Node[];
+  readonly before: Node[];
 }
 
-const NO_NODES: ReadonlySet<OrderNode> = new Set();
+const NO_NODES: readonly OrderNode[] = Object.freeze([]);
+
+/** Removes `node` from `list`, keeping the order of the rest (iteration order shows in outputs). */
+function removeFrom(list: Node[], node: Node): void {
+  const i = list.indexOf(node);
+  if (i >= 0) list.splice(i, 1);
+}
 
 /**
  * Adjacency by kind for every unit. Adding A —kind→ B also adds B —inverse→ A, so queries in
- * either direction are index lookups. Self-dependencies are dropped (01 §4.1).
+ * either direction are index lookups. Self-dependencies are dropped (01 §4.1). A membership test
+ * reads the shorter of the two sides (a target may have every service as a neighbour).
  */
 export class DependencyGraph {
   private readonly edges = new Map<UnitName, Node>();
@@ -154,8 +167,10 @@ export class DependencyGraph {
     if (from === to) return false;
     const a = this.node(from);
     const b = this.node(to);
-    link(a, kind, b);
-    link(b, DEP_TABLE[kind].inverse, a);
+    const k = KIND_INDEX[kind];
+    if (linked(a, k, b)) return true;
+    link(a, k, b);
+    link(b, INVERSE_INDEX[k]!, a);
     return true;
   }
 
@@ -165,12 +180,16 @@ export class DependencyGraph {
     if (node) node.unit = unit;
   }
 
-  get(unit: UnitName, kind: DepKind): ReadonlySet<UnitName> {
-    return this.edges.get(unit)?.kinds.get(kind) ?? EMPTY;
+  /** The units `unit` reaches through `kind`, in the order the edges were added. */
+  get(unit: UnitName, kind: DepKind): readonly UnitName[] {
+    const list = this.edges.get(unit)?.peers[KIND_INDEX[kind]];
+    return list && list.length > 0 ? list.map(nameOf) : NONE;
   }
 
   has(from: UnitName, kind: DepKind, to: UnitName): boolean {
-    return this.get(from, kind).has(to);
+    const a = this.edges.get(from);
+    const b = this.edges.get(to);
+    return a !== undefined && b !== undefined && linked(a, KIND_INDEX[kind], b);
   }
 
   /** KIND_BIT bits of the kinds `unit` has at least one edge of. */
@@ -184,49 +203,48 @@ export class DependencyGraph {
   }
 
   /** get(unit, 'After' | 'Before') as nodes, in the same order. */
-  orderNeighbours(unit: UnitName, kind: 'After' | 'Before'): ReadonlySet<OrderNode> {
+  orderNeighbours(unit: UnitName, kind: 'After' | 'Before'): readonly OrderNode[] {
     const node = this.edges.get(unit);
     return node ? (kind === 'After' ? node.after : node.before) : NO_NODES;
   }
 
   /**
-   * Units reached from `unit` through any kind that carries `atom`. Asked on every state change
-   * and job end, and most units have no such edge: that answer is one shared empty list.
+   * Units reached from `unit` through any kind that carries `atom`, each once, in kind order.
+   * Asked on every state change and job end, and most units have no such edge: that answer is
+   * one shared empty list.
    */
   withAtom(unit: UnitName, atom: Atom): readonly UnitName[] {
     const node = this.edges.get(unit);
     if (!node || (node.mask & atomBits(atom)) === 0) return NONE;
-    let first: ReadonlySet<UnitName> | null = null;
+    let first: readonly Node[] | null = null;
     let out: Set<UnitName> | null = null;
     for (const k of kindsWithAtom(atom)) {
-      const set = node.kinds.get(k);
-      if (!set || set.size === 0) continue;
-      if (first === null) { first = set; continue; }
-      out ??= new Set(first);
-      for (const u of set) out.add(u);
+      const list = node.peers[KIND_INDEX[k]];
+      if (!list || list.length === 0) continue;
+      if (first === null) { first = list; continue; }
+      out ??= new Set(first.map(nameOf));
+      for (const n of list) out.add(n.name);
     }
-    return out ? [...out] : first ? [...first] : NONE;
+    return out ? [...out] : first ? first.map(nameOf) : NONE;
   }
 
   hasAtom(from: UnitName, atom: Atom, to: UnitName): boolean {
-    const node = this.edges.get(from);
-    if (!node) return false;
-    return kindsWithAtom(atom).some((k) => node.kinds.get(k)?.has(to) ?? false);
+    return kindsWithAtom(atom).some((k) => this.has(from, k, to));
   }
 
   /** Removes every edge that starts at `unit` (and the matching inverse edges), e.g. before a reload. */
   clearFrom(unit: UnitName): void {
     const node = this.edges.get(unit);
     if (!node) return;
-    for (const [kind, targets] of node.kinds) {
-      const inverse = DEP_TABLE[kind].inverse;
-      for (const t of targets) {
-        const other = this.edges.get(t);
-        const set = other?.kinds.get(inverse);
-        if (!other || !set) continue;
-        set.delete(unit);
-        if (set.size === 0) other.mask &= ~KIND_BIT[inverse];
-        other.peers.get(inverse)?.delete(node);
+    for (let k = 0; k < node.peers.length; k++) {
+      const targets = node.peers[k];
+      if (!targets) continue;
+      const inverse = INVERSE_INDEX[k]!;
+      for (const other of targets) {
+        const list = other.peers[inverse];
+        if (!list) continue;
+        removeFrom(list, node);
+        if (list.length === 0) other.mask &= ~(1 << inverse);
         other.epoch++;
       }
     }
@@ -234,14 +252,23 @@ export class DependencyGraph {
     this.edges.delete(unit);
   }
 
+  /** The unit's edges by kind, as sets of names (for readers off the hot paths). */
   kindsOf(unit: UnitName): ReadonlyMap<DepKind, ReadonlySet<UnitName>> {
-    return this.edges.get(unit)?.kinds ?? NO_KINDS;
+    const out = new Map<DepKind, ReadonlySet<UnitName>>();
+    const node = this.edges.get(unit);
+    if (node) node.peers.forEach((list, k) => { if (list && list.length > 0) out.set(DEP_KINDS[k]!, new Set(list.map(nameOf))); });
+    return out;
   }
 
   private node(name: UnitName): Node {
     let node = this.edges.get(name);
     if (!node) {
-      node = { name, unit: undefined, epoch: 0, txStamp: 0, txEntry: null, txIndex: -1, kinds: new Map(), peers: new Map(), mask: 0, after: new Set(), before: new Set() };
+      const after: Node[] = [];
+      const before: Node[] = [];
+      const peers = new Array<Node[] | undefined>(DEP_KINDS.length).fill(undefined);
+      peers[AFTER] = after;
+      peers[BEFORE] = before;
+      node = { name, unit: undefined, epoch: 0, txStamp: 0, txEntry: null, txIndex: -1, pullStamp: 0, peers, mask: 0, after, before };
       this.edges.set(name, node);
       this.nodesMade++;
     }
@@ -249,13 +276,20 @@ export class DependencyGraph {
   }
 }
 
-function link(from: Node, kind: DepKind, to: Node): void {
-  let set = from.kinds.get(kind);
-  if (!set) from.kinds.set(kind, (set = new Set()));
-  set.add(to.name);
-  from.mask |= KIND_BIT[kind];
+const nameOf = (n: OrderNode): UnitName => n.name;
+
+/** Is there an edge a —k→ b? Reads the shorter side: b —inverse→ a is the same edge. */
+function linked(a: Node, k: number, b: Node): boolean {
+  const forward = a.peers[k];
+  const backward = b.peers[INVERSE_INDEX[k]!];
+  if (!forward || !backward || forward.length === 0 || backward.length === 0) return false;
+  return forward.length <= backward.length ? forward.includes(b) : backward.includes(a);
+}
+
+function link(from: Node, k: number, to: Node): void {
+  let list = from.peers[k];
+  if (!list) from.peers[k] = list = [];
+  list.push(to);
+  from.mask |= 1 << k;
   from.epoch++;
-  let peers = from.peers.get(kind);
-  if (!peers) from.peers.set(kind, (peers = kind === 'After' ? from.after : kind === 'Before' ? from.before : new Set()));
-  peers.add(to);
 }

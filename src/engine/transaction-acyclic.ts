@@ -8,8 +8,8 @@ import { headOf, type Tx } from './transaction-model.ts';
 const NOT_ORDERED = 0, WAITS_FOR_AFTER = 1, STOP_LIKE = 2;
 
 /**
- * Set.forEach's `this` while the arcs of one unit b are collected: touching only each After=
- * neighbour's graph node (its scratch slot holds its entry index) and typed arrays.
+ * The arcs collected so far, and the unit b whose arcs are being added: collecting touches only
+ * each After= neighbour's graph node (its scratch slot holds its entry index) and typed arrays.
  */
 interface Arcs {
   stamp: number;
@@ -20,12 +20,12 @@ interface Arcs {
   bWaits: boolean;
 }
 
-function addArc(this: Arcs, node: OrderNode): void {
-  if (node.txStamp !== this.stamp) return;
+function addArc(arcs: Arcs, node: OrderNode): void {
+  if (node.txStamp !== arcs.stamp) return;
   const a = node.txIndex;
-  const k = this.count++;
-  this.from[k] = this.bWaits ? a : this.b;
-  this.to[k] = this.bWaits ? this.b : a;
+  const k = arcs.count++;
+  arcs.from[k] = arcs.bWaits ? a : arcs.b;
+  arcs.to[k] = arcs.bWaits ? arcs.b : a;
 }
 
 function reserve(arcs: Arcs, more: number): void {
@@ -60,11 +60,11 @@ export function isOrderAcyclic(tx: Tx): boolean {
     const stopLike = isStopLike(h.type);
     kind[i] = stopLike ? STOP_LIKE : WAITS_FOR_AFTER;
     const after = e.node?.after;
-    if (!after || after.size === 0) continue;
-    reserve(arcs, after.size);
+    if (!after || after.length === 0) continue;
+    reserve(arcs, after.length);
     arcs.b = i;
     arcs.bWaits = !stopLike;
-    after.forEach(addArc, arcs);
+    for (let j = 0; j < after.length; j++) addArc(arcs, after[j]!);
   }
   const { from, to, count } = arcs;
   // Arcs grouped by source (compressed rows), and every node's count of arcs into it.

@@ -1,6 +1,6 @@
 // Adding a job and, depth-first, the jobs its dependencies pull in (02 §6.2): the pull rules by
 // job type, and the walk over the graph with an explicit stack. Private to transaction*.ts.
-import { atomBits, DEP_KINDS, KIND_BIT, kindsWithAtom, type Atom, type DepKind, type OrderView } from './deps.ts';
+import { atomBits, DEP_KINDS, KIND_BIT, KIND_INDEX, kindsWithAtom, type Atom, type DepKind, type OrderView } from './deps.ts';
 import { makeError, type UnitdError } from './errors.ts';
 import { collapse, isInstallableJobType } from './job-tables.ts';
 import { addLink } from './transaction-links.ts';
@@ -27,12 +27,14 @@ interface PullRuleSpec { readonly atom: Atom; readonly type: JobType; readonly m
 interface PullRule extends PullRuleSpec {
   readonly kinds: readonly DepKind[];
   readonly kindBits: readonly number[];
+  readonly kindIndex: readonly number[];
   readonly bits: number;
   readonly installable: InstallableJobType | null;
 }
 
 const pullRule = (spec: PullRuleSpec): PullRule => ({
-  ...spec, kinds: kindsWithAtom(spec.atom), kindBits: kindsWithAtom(spec.atom).map((k) => KIND_BIT[k]), bits: atomBits(spec.atom),
+  ...spec, kinds: kindsWithAtom(spec.atom), kindBits: kindsWithAtom(spec.atom).map((k) => KIND_BIT[k]),
+  kindIndex: kindsWithAtom(spec.atom).map((k) => KIND_INDEX[k]), bits: atomBits(spec.atom),
   installable: isInstallableJobType(spec.type) ? spec.type : null,
 });
 
@@ -89,65 +91,59 @@ interface Frame extends By {
 /**
  * The pulls still to make for every frame on the stack, as parallel arrays: a frame's pulls are
  * written when it is entered, above its parent's, so a frame that ends or fails drops them by
- * being popped. Filled with Set.forEach (fillPull, this = the Pulls): no iterator objects.
+ * being popped.
  */
 interface Pulls {
   readonly nodes: OrderView[];
   readonly rules: PullRule[];
   readonly kinds: string[];
   top: number;
-  // The set being copied: its rule and label, and the rule's kinds before it (each unit once per rule).
-  rule: PullRule;
-  kind: string;
-  peers: ReadonlyMap<DepKind, ReadonlySet<OrderView>>;
-  before: readonly DepKind[];
-  ki: number;
-}
-
-function fillPull(this: Pulls, node: OrderView): void {
-  for (let k = 0; k < this.ki; k++) if (this.peers.get(this.before[k]!)?.has(node)) return;
-  const i = this.top++;
-  this.nodes[i] = node;
-  this.rules[i] = this.rule;
-  this.kinds[i] = this.kind;
 }
 
 const KIND_LABEL = Object.fromEntries(DEP_KINDS.map((k) => [k, `${k}=`])) as Record<DepKind, string>;
-const NO_PEERS: ReadonlyMap<DepKind, ReadonlySet<OrderView>> = new Map();
 
 /**
  * Frame `depth` of `frames`, set up for `job`, with its pulls in rule order, then kind order,
- * then the graph's order. Frames are reused from one push to the next (a build allocates one per
- * depth level, not one per job): a frame lent out as a `By` is only read, never kept.
+ * then the graph's order; a unit reached through two kinds of one rule is pulled once, through
+ * the first (a stamp per rule marks the units taken). Frames are reused from one push to the
+ * next (a build allocates one per depth level, not one per job): a frame lent out as a `By` is
+ * only read, never kept.
  */
-function enterFrame(frames: Frame[], depth: number, job: TxJob, table: PullTable, pulls: Pulls): void {
-  pulls.top = depth > 0 ? frames[depth - 1]!.end : 0;
-  const start = pulls.top;
+function enterFrame(tx: Tx, frames: Frame[], depth: number, job: TxJob, table: PullTable, pulls: Pulls): void {
+  let top = depth > 0 ? frames[depth - 1]!.end : 0;
+  const start = top;
   const node = job.entry.node;
   if (node) {
     const mask = node.mask;
-    pulls.peers = node.peers;
     const rules = table[job.type];
     for (let ri = 0; ri < rules.length; ri++) {
       const rule = rules[ri]!;
       if ((mask & rule.bits) === 0) continue;
       const kinds = rule.kinds;
-      pulls.rule = rule;
-      pulls.before = kinds;
+      // One kind: its list has each unit once already. Several: the stamp keeps the first.
+      const stamp = kinds.length > 1 ? tx.view.graph.newStamp() : 0;
       for (let ki = 0; ki < kinds.length; ki++) {
         if ((mask & rule.kindBits[ki]!) === 0) continue;
-        const set = node.peers.get(kinds[ki]!);
-        if (!set || set.size === 0) continue;
-        pulls.kind = KIND_LABEL[kinds[ki]!];
-        pulls.ki = ki;
-        set.forEach(fillPull, pulls);
+        const list = node.peers[rule.kindIndex[ki]!];
+        if (!list || list.length === 0) continue;
+        const label = KIND_LABEL[kinds[ki]!];
+        for (let i = 0; i < list.length; i++) {
+          const dep = list[i]!;
+          if (stamp !== 0) {
+            if (dep.pullStamp === stamp) continue;
+            dep.pullStamp = stamp;
+          }
+          pulls.nodes[top] = dep;
+          pulls.rules[top] = rule;
+          pulls.kinds[top++] = label;
+        }
       }
     }
-    pulls.peers = NO_PEERS;
   }
+  pulls.top = top;
   const f = frames[depth];
-  if (!f) frames.push({ job, next: start, end: pulls.top, rule: PROPAGATE_STOP, matters: false, conflicts: false, kind: '' });
-  else { f.job = job; f.next = start; f.end = pulls.top; }
+  if (!f) frames.push({ job, next: start, end: top, rule: PROPAGATE_STOP, matters: false, conflicts: false, kind: '' });
+  else { f.job = job; f.next = start; f.end = top; }
 }
 
 /**
@@ -163,8 +159,8 @@ export function addJobAndDependencies(tx: Tx, type: InstallableJobType, unit: Un
   if (root.seq < mark || o.ignoreRequirements) return null;
   const table: PullTable = PULL_RULES;
   const frames: Frame[] = [];
-  const pulls: Pulls = { nodes: [], rules: [], kinds: [], top: 0, rule: PROPAGATE_STOP, kind: '', peers: NO_PEERS, before: NO_KINDS, ki: 0 };
-  enterFrame(frames, 0, root, o.restartDependencies && by === null ? PULL_RULES_RESTART_DEPENDENCIES : table, pulls);
+  const pulls: Pulls = { nodes: [], rules: [], kinds: [], top: 0 };
+  enterFrame(tx, frames, 0, root, o.restartDependencies && by === null ? PULL_RULES_RESTART_DEPENDENCIES : table, pulls);
   let depth = 1;
   while (depth > 0) {
     let f = frames[depth - 1]!;
@@ -178,7 +174,7 @@ export function addJobAndDependencies(tx: Tx, type: InstallableJobType, unit: Un
     const before = tx.seq;
     const r = addChecked(tx, jobType, entryAt(tx, dep), dep.name, f, o.ignoreOrder);
     if (!('error' in r)) {
-      if (r.seq >= before) enterFrame(frames, depth++, r, table, pulls);
+      if (r.seq >= before) enterFrame(tx, frames, depth++, r, table, pulls);
       continue;
     }
     // Unwind: a mandatory failure (other than "not applicable") fails the frame that pulled.
@@ -192,8 +188,6 @@ export function addJobAndDependencies(tx: Tx, type: InstallableJobType, unit: Un
   }
   return null;
 }
-
-const NO_KINDS: readonly DepKind[] = [];
 
 /** The rule's job type for `unit`; propagated try-* types are collapsed against its state now. */
 function pulledType(tx: Tx, rule: PullRule, unit: OrderView): InstallableJobType {

@@ -79,7 +79,9 @@ interface Frame {
   node: OrderNode;
   /** The node's unit in the graph, whose Before=/After= neighbours are its possible successors. */
   peers: OrderView | undefined;
-  edges: Iterator<GraphNode> | null;
+  /** The neighbours being walked (Before=, then After=) and the next position in them. */
+  edges: readonly GraphNode[] | null;
+  at: number;
   /** The After= neighbours are still to be visited (only stop-like nodes have successors there). */
   afterPending: boolean;
   onAfterSide: boolean;
@@ -118,11 +120,11 @@ export function verifyOrderOnce(tx: Tx): OrderOutcome {
     // only wait for this node when this node is stop-like.
     const unordered = node.type === 'nop' || node.ignoreOrder;
     const peers = unordered ? undefined : node.job ? node.job.entry.node : graph.orderNode(node.name);
-    const edges = peers ? peers.before.values() : null;
+    const edges = peers ? peers.before : null;
     const afterPending = peers !== undefined && isStopLike(node.type);
     const f = frames[depth];
-    if (f) { f.node = node; f.peers = peers; f.edges = edges; f.afterPending = afterPending; f.onAfterSide = false; }
-    else frames.push({ node, peers, edges, afterPending, onAfterSide: false });
+    if (f) { f.node = node; f.peers = peers; f.edges = edges; f.at = 0; f.afterPending = afterPending; f.onAfterSide = false; }
+    else frames.push({ node, peers, edges, at: 0, afterPending, onAfterSide: false });
     depth++;
   };
   for (let i = 0; i < tx.entries.length; i++) {
@@ -172,15 +174,15 @@ export function headsChangedSinceCheck(tx: Tx): boolean {
 /** The next node that must run after `f.node`, following Before= then After= neighbours. */
 function nextSuccessor(f: Frame, nodeFor: (n: GraphNode) => OrderNode | null): OrderNode | null {
   for (;;) {
-    const it = f.edges?.next();
-    if (!it || it.done) {
+    if (f.edges === null || f.at >= f.edges.length) {
       if (!f.afterPending) return null;
-      f.edges = f.peers!.after.values();
+      f.edges = f.peers!.after;
+      f.at = 0;
       f.afterPending = false;
       f.onAfterSide = true;
       continue;
     }
-    const o = nodeFor(it.value);
+    const o = nodeFor(f.edges[f.at++]!);
     if (o === null) continue;
     // f.node Before= o: f.node is the earlier side; f.node After= o: f.node is the later side.
     if (f.onAfterSide ? orderFirst(o, f.node) === 'later' : orderFirst(f.node, o) === 'earlier') return o;

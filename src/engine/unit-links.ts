@@ -33,17 +33,14 @@ export function linksOf(s: EngineState, unit: Unit): UnitLinks {
   if (cached !== null && isCurrent(s, cached)) return cached;
   const node = s.graph.orderNode(unit.id);
   if (node) node.unit ??= unit; // spares the neighbours that resolve this node a lookup by name
-  fill.s = s;
-  fill.all = true;
+  unresolved = false;
   const links: UnitLinks = {
     graph: s.graph, node, epoch: node?.epoch ?? 0, generation: s.graph.nodeGeneration, kinds: node?.mask ?? 0,
-    after: node ? resolveUnits(node.after) : NO_UNITS,
-    before: node ? resolveUnits(node.before) : NO_UNITS,
+    after: node ? resolveUnits(s, node.after) : NO_UNITS,
+    before: node ? resolveUnits(s, node.before) : NO_UNITS,
   };
-  fill.s = null; // holds no engine state between builds
-  fill.out = NO_OUT;
   // A name without a unit yet is skipped, as a lookup would skip it, and looked up again next time.
-  if (fill.all) unit.links = links;
+  if (!unresolved) unit.links = links;
   return links;
 }
 
@@ -57,28 +54,21 @@ export function primeLinks(s: EngineState, fresh: readonly Unit[]): void {
   for (let i = 0; i < fresh.length; i++) linksOf(s, fresh[i]!);
 }
 
-/**
- * resolveUnits' pass over a set: Set.forEach with this as `this` instead of a closure, so
- * building a unit's links allocates only its two arrays (it runs once per unit per graph).
- */
-interface Fill { s: EngineState | null; out: Unit[]; n: number; all: boolean }
-const NO_OUT: Unit[] = [];
-const fill: Fill = { s: null, out: NO_OUT, n: 0, all: true };
-
-function fillOne(this: Fill, node: OrderNode): void {
-  const u = (node.unit ??= this.s!.units.get(node.name));
-  if (u) this.out[this.n++] = u; else this.all = false;
-}
+/** Set by resolveUnits when a node has no unit yet: linksOf then does not keep the view. */
+let unresolved = false;
 
 /** The units of `nodes`; each node remembers its unit, so a unit is looked up by name once per graph. */
-function resolveUnits(nodes: ReadonlySet<OrderNode>): readonly Unit[] {
-  if (nodes.size === 0) return NO_UNITS;
+function resolveUnits(s: EngineState, nodes: readonly OrderNode[]): readonly Unit[] {
+  if (nodes.length === 0) return NO_UNITS;
   // Sized up front: these arrays live as long as the graph, and a growing one keeps spare room.
-  const out = new Array<Unit>(nodes.size);
-  fill.out = out;
-  fill.n = 0;
-  nodes.forEach(fillOne, fill); // forEach: no iterator objects on this hot path
-  out.length = fill.n;
+  const out = new Array<Unit>(nodes.length);
+  let n = 0;
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
+    const u = (node.unit ??= s.units.get(node.name));
+    if (u) out[n++] = u; else unresolved = true;
+  }
+  out.length = n;
   return out;
 }
 

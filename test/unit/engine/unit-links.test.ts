@@ -9,7 +9,7 @@ import { hasAtomEdges, hasKind, linksOf, primeLinks, unitsWithAtom } from '../..
 import type { Unit } from '../../../src/engine/unit.ts';
 
 const kindsIn = (g: DependencyGraph, u: string): string[] => DEP_KINDS.filter((k) => (g.kindMask(u) & KIND_BIT[k]) !== 0);
-const nonEmptyKinds = (g: DependencyGraph, u: string): string[] => DEP_KINDS.filter((k) => g.get(u, k).size > 0);
+const nonEmptyKinds = (g: DependencyGraph, u: string): string[] => DEP_KINDS.filter((k) => g.get(u, k).length > 0);
 const orderNames = (g: DependencyGraph, u: string, kind: 'After' | 'Before'): string[] => [...g.orderNeighbours(u, kind)].map((n) => n.name);
 
 test('kind mask and ordering nodes follow adds and clearFrom, in both directions', () => {
@@ -35,7 +35,24 @@ test('kind mask and ordering nodes follow adds and clearFrom, in both directions
     assert.deepEqual(orderNames(g, u, 'After'), [...g.get(u, 'After')], u);
   }
   assert.equal(g.kindMask('a'), 0);
-  assert.equal(g.orderNeighbours('a', 'After').size, 0);
+  assert.equal(g.orderNeighbours('a', 'After').length, 0);
+});
+
+test('an edge is stored once from either side, lists keep their order when a unit leaves, and has() reads either side', () => {
+  const g = new DependencyGraph();
+  for (const m of ['m1', 'm2', 'm3', 'm4']) g.add(m, 'After', 'hub');
+  g.add('m2', 'After', 'hub');
+  g.add('hub', 'Before', 'm3'); // the same edge as m3 After= hub
+  assert.deepEqual(g.get('hub', 'Before'), ['m1', 'm2', 'm3', 'm4']);
+  assert.deepEqual(g.get('m3', 'After'), ['hub']);
+  g.clearFrom('m2');
+  assert.deepEqual(g.get('hub', 'Before'), ['m1', 'm3', 'm4']);
+  assert.equal(g.has('m4', 'After', 'hub'), true);
+  assert.equal(g.has('hub', 'Before', 'm4'), true);
+  assert.equal(g.has('hub', 'After', 'm4'), false);
+  assert.equal(g.has('m2', 'After', 'hub'), false);
+  assert.deepEqual(g.withAtom('hub', 'before'), ['m1', 'm3', 'm4']);
+  assert.deepEqual([...g.kindsOf('m1').keys()], ['After']);
 });
 
 test('atomBits covers exactly the kinds carrying the atom', () => {
@@ -93,7 +110,10 @@ test('a view survives changes elsewhere in the graph; a unit that had no node se
   assert.deepEqual(linksOf(s, lone).before, [b]);
   assert.equal(linksOf(s, a), view, 'b gaining an edge moves b\'s node, not a\'s');
   s.graph.add('b.service', 'Before', 'a.service');
+  assert.equal(linksOf(s, a), view, 'b Before= a is the edge a After= b it has: nothing changed');
+  s.graph.add('a.service', 'Wants', 'b.service');
   assert.notEqual(linksOf(s, a), view, 'an edge of its own rebuilds it');
+  assert.equal(hasKind(s, a, 'Wants'), true);
   assert.deepEqual(linksOf(s, a).after, [b]);
 });
 
