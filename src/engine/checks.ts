@@ -51,7 +51,7 @@ export function submitBound(s: EngineState, u: Unit | undefined): void {
 }
 
 export function submitUnneeded(s: EngineState, u: Unit | undefined): void {
-  if (u && u.config.settings.stopWhenUnneeded && isActiveOrReloading(u.activeState)) s.unneededQueue.add(u);
+  if (u && u.stopWhenUnneeded && isActiveOrReloading(u.activeState)) s.unneededQueue.add(u);
 }
 
 /** After any job of `u` finished (02 §9.2, 252 stable behaviour). */

@@ -25,6 +25,8 @@ export class Unit implements UnitView {
   description!: string;
   jobTimeoutUsec!: Usec;
   jobRunningTimeoutUsec!: Usec;
+  /** StopWhenUnneeded=: asked at every job end. */
+  stopWhenUnneeded!: boolean;
   /** Its Exclusive= groups: asked at every job install and state change. */
   exclusive!: readonly string[];
   /** Its jobs' place in the run queue (run-queue.ts), from its type, Nice= and name. */
@@ -74,6 +76,7 @@ export class Unit implements UnitView {
     this.description = config.settings.description || this.id;
     this.jobTimeoutUsec = config.settings.jobTimeoutUsec;
     this.jobRunningTimeoutUsec = config.settings.jobRunningTimeoutUsec;
+    this.stopWhenUnneeded = config.settings.stopWhenUnneeded;
     this.exclusive = config.settings.exclusive;
     this.runPriority = priorityKey(this.id, this.type, (config.service?.exec ?? config.socket?.exec)?.nice ?? 0);
   }
