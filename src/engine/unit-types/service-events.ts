@@ -1,12 +1,12 @@
 // Process outcomes of a service (03 §6.3): which state a main or control process exit leads to,
 // as one handler per state, plus process start confirmation and asynchronous spawn failures.
 import type { ExecId, Pid } from '../types.ts';
-import { SPAWN_FAILED, awaitPidFile, enterDead, enterRunning, enterSignal, enterStartPost, enterStartPre, enterStart,
+import { SPAWN_FAILED, awaitPidFile, enterDead, enterRunning, enterSignal, enterStartPre, enterStart,
   enterStop, enterStopPost, failSpawn, forkingParentDone, loadPidFile, mainGoneBeforeReady, proceedUnlessLeftovers, startMainFrom,
 } from './service-enter.ts';
 import { armStateTimer, deadlineFor, runControlList, type Svc } from './service-core.ts';
 import { classifyExit, formatExitStatus, type ExitCode } from './service-exit.ts';
-import { recordResult, type ExecRecord } from './service-runtime.ts';
+import { recordResult, type ExecRecord, type ServiceRuntime } from './service-runtime.ts';
 import type { ServiceResult, ServiceState } from './service-states.ts';
 
 type Handler = (c: Svc, f: ServiceResult) => void;
@@ -68,20 +68,24 @@ const CONTROL_FINISHED: Partial<Record<ServiceState, Handler>> = {
   'final-sigkill': ifNoMain(toDead),
 };
 
-export function processStarted(c: Svc, execId: ExecId, pid: Pid): void {
-  const { r } = c;
+/**
+ * The driver confirmed that exec `execId` runs as `pid`. Usually the pid was known at spawn
+ * already; then this only confirms the exec, and a MAINPID= that arrived meanwhile is not
+ * overwritten. True when it confirmed the main process while the service is in start, which
+ * moves a Type=exec service on (the caller asks the type: a simple one's configuration is not
+ * needed here at all).
+ */
+export function processStarted(r: ServiceRuntime, execId: ExecId, pid: Pid): boolean {
   const tracked = r.main?.execId === execId ? r.main : r.control?.execId === execId ? r.control : null;
-  if (!tracked) return;
-  // Usually the pid was known at spawn already; then this only confirms the exec (Type=exec),
-  // and a MAINPID= that arrived meanwhile is not overwritten.
+  if (!tracked) return false;
   if (tracked.pid === 0) tracked.pid = pid;
   if (tracked === r.control) {
     if (r.controlPid === 0) r.controlPid = pid;
-    return;
+    return false;
   }
   if (r.mainPid === 0) r.mainPid = pid;
   if (r.mainExec.pid === 0) r.mainExec.pid = pid;
-  if (c.cfg.type === 'exec' && r.state === 'start') enterStartPost(c);
+  return r.state === 'start';
 }
 
 export function processExited(c: Svc, execId: ExecId, code: ExitCode, status: number): void {

@@ -4,7 +4,7 @@ import { assert, fail, ok, type Result } from '../errors.ts';
 import type { ServiceConfig } from '../unit-file/config.ts';
 import type { UnitContext, UnitTypeOps, UnitView } from './index.ts';
 import { PIDFILE_TIMER, STATE_TIMER, WATCHDOG_TIMER, runControlList, setState, type Svc } from './service-core.ts';
-import { enterCondition, enterDead, enterRunning, enterSignal, enterStop, failSpawn, pidFilePoll } from './service-enter.ts';
+import { enterCondition, enterDead, enterRunning, enterSignal, enterStartPost, enterStop, failSpawn, pidFilePoll } from './service-enter.ts';
 import { processExited, processesGone, processStarted, spawnFailed } from './service-events.ts';
 import { handleNotify } from './service-notify.ts';
 import { exitEnv } from './service-exit.ts';
@@ -80,7 +80,9 @@ export const serviceType: UnitTypeOps<ServiceRuntime> = {
   },
   reload: (ctx, unit, r) => reload(svc(ctx, unit, r)),
   startLimitHit: (ctx, unit, r) => enterDead(svc(ctx, unit, r), 'start-limit-hit', { restartAllowed: false }),
-  processStarted: (ctx, unit, r, execId, pid) => processStarted(svc(ctx, unit, r), execId, pid),
+  processStarted(ctx, unit, r, execId, pid) {
+    if (processStarted(r, execId, pid) && configOf(unit).type === 'exec') enterStartPost(svc(ctx, unit, r));
+  },
   processExited: (ctx, unit, r, execId, code, status) => processExited(svc(ctx, unit, r), execId, code, status),
   spawnFailed: (ctx, unit, r, execId, message) => spawnFailed(svc(ctx, unit, r), execId, message),
   processesGone: (ctx, unit, r) => processesGone(svc(ctx, unit, r)),
