@@ -44,7 +44,8 @@ export async function runJobVerb(ctx: Context, verb: JobVerb, names: readonly st
   for (const name of units) {
     let r: EnqueueResult;
     try {
-      r = await ctx.rpc.call('EnqueueUnitJob', { unit: name, type: verb.request, mode, ...(o.dryRun ? { dryRun: true } : {}) });
+      // The job list is asked for only when it is printed.
+      r = await ctx.rpc.call('EnqueueUnitJob', { unit: name, type: verb.request, mode, ...(o.dryRun ? { dryRun: true } : o.showTransaction ? {} : { listJobs: false }) });
     } catch (err) {
       const code = reportEnqueueError(ctx, verb, name, err);
       if (ret === 0) ret = code;

@@ -140,8 +140,12 @@ const METHODS: { readonly [M in MethodName]: Row<M> } = {
       if (unit === null) return 'unit must be a non-empty string';
       if (!oneOf(REQUEST_TYPES, p['type'])) return `type must be one of ${REQUEST_TYPES.join(', ')}`;
       if (!oneOf(JOB_MODES, p['mode'])) return `mode must be one of ${JOB_MODES.join(', ')}`;
-      if (p['dryRun'] !== undefined && typeof p['dryRun'] !== 'boolean') return 'dryRun must be a boolean';
-      return { unit, type: p['type'], mode: p['mode'], ...(p['dryRun'] !== undefined ? { dryRun: p['dryRun'] as boolean } : {}) };
+      if (!optionalBool(p['dryRun']) || !optionalBool(p['listJobs'])) return 'dryRun and listJobs must be booleans';
+      return {
+        unit, type: p['type'], mode: p['mode'],
+        ...(p['dryRun'] !== undefined ? { dryRun: p['dryRun'] as boolean } : {}),
+        ...(p['listJobs'] !== undefined ? { listJobs: p['listJobs'] as boolean } : {}),
+      };
     },
     call: (d, p, c) => d.run(() => unwrap(d.manager.enqueue(p, c.who))),
   },

@@ -24,7 +24,7 @@ export interface Methods {
   Unsubscribe: { params: Record<string, never>; result: { subscribed: false } };
   /** Enqueue one request for one unit. The reply is sent before any job of it runs. */
   EnqueueUnitJob: {
-    params: { unit: string; type: RequestType; mode: JobMode; dryRun?: boolean };
+    params: { unit: string; type: RequestType; mode: JobMode; dryRun?: boolean; listJobs?: boolean };
     result: EnqueueResult;
   };
   ListJobs: { params: Record<string, never>; result: { jobs: JobSummary[] } };

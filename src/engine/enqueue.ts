@@ -68,17 +68,28 @@ function* uniqueUnitIds(s: EngineState): Iterable<UnitName> {
   for (const [name, u] of s.units) if (name === u.id) yield name;
 }
 
+export interface EnqueueOptions {
+  /** Plan only: `jobs` says what would be installed and canceled; nothing changes. */
+  readonly dryRun?: boolean;
+  /**
+   * Report every job installed, merged into or canceled in `jobs` (a dry run always does). Only a
+   * client showing the transaction reads it: a boot's transaction has a line per unit.
+   */
+  readonly listJobs?: boolean;
+}
+
 /** Builds and applies a transaction for `type` on `unit` (02 §5). */
-export function enqueueJob(s: EngineState, type: JobType, unit: Unit, mode: JobMode, origin: JobOrigin, o: { dryRun?: boolean } = {}): Result<Applied> {
+export function enqueueJob(s: EngineState, type: JobType, unit: Unit, mode: JobMode, origin: JobOrigin, o: EnqueueOptions = {}): Result<Applied> {
   const plan = buildTransaction(transactionView(s), { unit: unit.id, type, mode });
   if (!plan.ok) return plan;
   const { anchor, jobs, cancel } = plan.value;
   if (o.dryRun) return ok({ anchor: null, jobs: describePlan(s, jobs, cancel, anchor) });
+  const list = o.listJobs ?? false;
   const out: TransactionJob[] = [];
   for (const name of cancel) {
     const victim = s.units.get(name)?.job;
     if (!victim) continue;
-    out.push({ id: victim.id, unit: name, type: victim.type, action: 'canceled', reason: `not part of the ${mode} transaction` });
+    if (list) out.push({ id: victim.id, unit: name, type: victim.type, action: 'canceled', reason: `not part of the ${mode} transaction` });
     finishJob(s, victim, 'canceled', { recursive: false, cause: { kind: 'flushed', unit: unit.id, text: `canceled by ${mode} of ${unit.id} (${describeOriginShort(origin)})` } });
   }
   // Installed so far, by plan index: a dependency origin names its puller's job id when the
@@ -95,9 +106,10 @@ export function enqueueJob(s: EngineState, type: JobType, unit: Unit, mode: JobM
     const why = p.isAnchor || !p.pulledBy ? null : dependencyWhy(whys, p.pullerIndex, p.pulledBy, p.pullerIndex !== null ? installed[p.pullerIndex] : undefined);
     const r = installJob(s, u, p.type, { irreversible: p.irreversible, ignoreOrder: p.ignoreOrder, origin: why ? why.origin : origin });
     installed[i] = r.job;
+    if (p.isAnchor) anchorJob = r.job;
+    if (!list) continue;
     if (r.canceled) out.push({ id: r.canceled.id, unit: p.unit, type: r.canceled.type, action: 'canceled', reason: `replaced by ${p.type} job ${r.job.id}` });
     out.push(jobLine(r.job.id, p.unit, r.job.type, r.merged ? 'merged' : 'installed', why ? why.reason : reasonOf(p), waitText(s, u, r.job.type)));
-    if (p.isAnchor) anchorJob = r.job;
   }
   return ok({ anchor: anchorJob, jobs: out });
 }
@@ -107,18 +119,25 @@ const unitOf = (s: EngineState, p: PlannedJob): Unit | undefined => (p.state ins
 /**
  * A dependency job's origin and reason line. The jobs one job pulls in through the same
  * dependency share both (immutable), kept by the puller's plan index: one object and one string
- * per puller and dependency instead of per job.
+ * per puller and dependency instead of per job. The line is made only when a listing reads it.
  */
-interface Why { readonly kind: string; readonly type: string; readonly puller: Job | undefined; readonly origin: JobOrigin; readonly reason: string }
+class Why {
+  readonly by: PulledBy;
+  readonly puller: Job | undefined;
+  readonly origin: JobOrigin;
+  private line: string | null = null;
+  constructor(by: PulledBy, puller: Job | undefined) {
+    this.by = by;
+    this.puller = puller;
+    this.origin = { kind: 'dependency', unit: by.unit, dependency: by.kind, job: puller?.id ?? null, jobType: by.type };
+  }
+  get reason(): string { return (this.line ??= pulledByText(this.by)); }
+}
 
 function dependencyWhy(whys: (Why | undefined)[], pullerIndex: number | null, by: PulledBy, puller: Job | undefined): Why {
   const last = pullerIndex !== null ? whys[pullerIndex] : undefined;
-  if (last && last.kind === by.kind && last.type === by.type && last.puller === puller) return last;
-  const why: Why = {
-    kind: by.kind, type: by.type, puller,
-    origin: { kind: 'dependency', unit: by.unit, dependency: by.kind, job: puller?.id ?? null, jobType: by.type },
-    reason: pulledByText(by),
-  };
+  if (last && last.by.kind === by.kind && last.by.type === by.type && last.puller === puller) return last;
+  const why = new Why(by, puller);
   if (pullerIndex !== null) whys[pullerIndex] = why;
   return why;
 }

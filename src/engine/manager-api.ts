@@ -17,6 +17,8 @@ export interface EnqueueRequest {
   readonly type: RequestType;
   readonly mode: JobMode;
   readonly dryRun?: boolean;
+  /** false: the reply's `jobs` stays empty unless this is a dry run (default true). */
+  readonly listJobs?: boolean;
 }
 
 export interface ManagerApi {

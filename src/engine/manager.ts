@@ -158,7 +158,7 @@ export class Manager implements ManagerApi {
     if (refusal) return refusal;
     if (type === 'stop' && !u.isLoaded && isInactiveOrFailed(u.activeState) && !u.job) return fail('UnitNotLoaded', [u.id]);
     const origin = { kind: 'client' as const, client: who.client, pid: who.pid, request: req.type, mode: req.mode };
-    const applied = enqueueJob(s, type, u, req.mode, origin, { dryRun: req.dryRun ?? false });
+    const applied = enqueueJob(s, type, u, req.mode, origin, { dryRun: req.dryRun ?? false, listJobs: req.listJobs ?? true });
     if (!applied.ok) return applied;
     const anchor = applied.value.anchor;
     this.settle();

@@ -241,3 +241,25 @@ test('a start job waits for the stop job of a unit ordered after it, also while 
   assert.equal(sim.jobResult(stop), 'done');
   assert.equal(sim.jobResult(start), 'done');
 });
+
+test('listJobs: false installs the same jobs with the same origins and leaves the listing empty', () => {
+  const files = {
+    [`${U}/db.service`]: svc('ExecStart=/sim/run', 'DefaultDependencies=no'),
+    [`${U}/cache.service`]: svc('ExecStart=/sim/run', 'DefaultDependencies=no'),
+    [`${U}/web.service`]: svc('ExecStart=/sim/run', 'DefaultDependencies=no\nRequires=db.service\nWants=cache.service\nAfter=db.service'),
+  };
+  const installed = (listJobs: boolean | undefined) => {
+    const sim = new Sim({ files });
+    const who = { client: 'test', pid: 1, uid: 0 };
+    const r = sim.manager.enqueue({ unit: 'web.service', type: 'start', mode: 'replace', ...(listJobs === undefined ? {} : { listJobs }) }, who);
+    assert.ok(r.ok);
+    const origins = sim.events.flatMap((e) => (e.kind === 'JobNew' ? [[e.job.id, e.job.unit, e.job.origin]] : []));
+    return { listed: r.value.jobs.map((j) => `${j.id} ${j.unit}/${j.type} ${j.action}: ${j.reason}`), origins };
+  };
+  const quiet = installed(false);
+  const listed = installed(undefined);
+  assert.deepEqual(quiet.listed, []);
+  assert.deepEqual(listed.listed, ['1 web.service/start installed: requested', '2 db.service/start installed: start web.service via Requires=', '3 cache.service/start installed: start web.service via Wants=']);
+  assert.deepEqual(quiet.origins, listed.origins);
+  assert.deepEqual(quiet.origins[1], [2, 'db.service', { kind: 'dependency', unit: 'web.service', dependency: 'Requires=', job: 1, jobType: 'start' }]);
+});

@@ -167,6 +167,15 @@ test('--dry-run sends dryRun, does not wait and prints the transaction', async (
   ]);
 });
 
+test('the job list is asked for only with -T or --dry-run', async () => {
+  const sent: Record<string, unknown>[] = [];
+  const rpc = new FakeRpc({ EnqueueUnitJob: (p) => { sent.push(p); return enqueued(1, p.unit); } });
+  await runJobVerb(makeContext(rpc, { noBlock: true }).ctx, START, ['a']);
+  await runJobVerb(makeContext(rpc, { noBlock: true, showTransaction: true }).ctx, START, ['a']);
+  await runJobVerb(makeContext(rpc, { dryRun: true }).ctx, START, ['a']);
+  assert.deepEqual(sent.map((p) => [p['listJobs'], p['dryRun']]), [[false, undefined], [undefined, undefined], [undefined, true]]);
+});
+
 test('-T lists the installed jobs with ids', () => {
   assert.deepEqual(transactionLines(enqueued(42, 'web.service', { jobs: [
     { id: 43, unit: 'db.service', type: 'start', action: 'merged', reason: '' },

@@ -61,7 +61,7 @@ test('subscribes before enqueueing and succeeds quietly on done', async () => {
   const r = await withDaemon(jobs({}), ['start', 'a']);
   assert.deepEqual([r.code, r.out, r.err], [0, [], []]);
   assert.deepEqual(r.methods, ['Subscribe', 'EnqueueUnitJob']);
-  assert.deepEqual(r.calls[1]?.params, { unit: 'a.service', type: 'start', mode: 'replace' });
+  assert.deepEqual(r.calls[1]?.params, { unit: 'a.service', type: 'start', mode: 'replace', listJobs: false });
 });
 
 test('canceled job: systemctl line only, exit 1; the cause only with --explain or a TTY', async () => {

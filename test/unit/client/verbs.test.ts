@@ -157,7 +157,7 @@ test('cli: unknown verb, argument counts, aliases, default verb, connection clos
   assert.deepEqual(await cli(['isolate', 'a', 'b']).then((r) => r.err), ['Too many arguments.']);
   const alias = await cli(['--no-block', 'condrestart', 'x'], { EnqueueUnitJob: (p) => ({ job: 1, unit: p.unit, type: p.type, needDaemonReload: false, jobs: [] }) });
   assert.equal(alias.code, 0);
-  assert.deepEqual(alias.rpc.calls[0]?.params, { unit: 'x.service', type: 'try-restart', mode: 'replace' });
+  assert.deepEqual(alias.rpc.calls[0]?.params, { unit: 'x.service', type: 'try-restart', mode: 'replace', listJobs: false });
   assert.ok(alias.rpc.closed);
   for (const [verb, type] of [['force-reload', 'try-reload-or-restart'], ['condreload', 'try-reload-or-restart'], ['reload-or-try-restart', 'try-reload-or-restart'], ['condstop', 'stop']]) {
     const r = await cli(['--no-block', verb!, 'x'], { EnqueueUnitJob: (p) => ({ job: 1, unit: p.unit, type: p.type, needDaemonReload: false, jobs: [] }) });

@@ -137,6 +137,7 @@ test('params are validated per method (-32602) before the manager is called', as
     ['EnqueueUnitJob', { unit: 'a.service', type: 'explode', mode: 'replace' }],
     ['EnqueueUnitJob', { unit: 'a.service', type: 'start', mode: 'sometimes' }],
     ['EnqueueUnitJob', ['a.service', 'start', 'replace']],
+    ['EnqueueUnitJob', { unit: 'a.service', type: 'start', mode: 'replace', listJobs: 'no' }],
     ['GetJob', { id: 'x' }],
     ['CancelJob', { id: -1 }],
     ['GetUnitProperties', { unit: 'a.service', properties: 'Id' }],
@@ -159,6 +160,8 @@ test('calls reach the manager with the peer as RequestContext; domain errors map
   assert.equal(ok.result.job, 1);
   const call = manager.calls.findLast((x) => x.method === 'enqueue')!;
   assert.deepEqual(call.args[0], { unit: 'a.service', type: 'start', mode: 'replace' });
+  await c.call('EnqueueUnitJob', { unit: 'a.service', type: 'start', mode: 'replace', listJobs: false });
+  assert.deepEqual(manager.calls.findLast((x) => x.method === 'enqueue')!.args[0], { unit: 'a.service', type: 'start', mode: 'replace', listJobs: false });
   const comm = readFileSync('/proc/self/comm', 'utf8').trim();
   assert.deepEqual(call.args[1], { client: comm, pid: process.pid, uid: process.getuid!() });
   manager.enqueueResult = () => fail('NoSuchUnit', ['nope.service'], { unit: 'nope.service' });
