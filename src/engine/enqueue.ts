@@ -7,9 +7,9 @@ import type { JobOrigin } from './events.ts';
 import { finishJob, installJob } from './job-runner.ts';
 import type { Job } from './job.ts';
 import { conflicting } from './job-tables.ts';
-import { buildTransaction, type PlannedJob, type PulledBy, type TransactionUnitState, type TransactionView } from './transaction.ts';
-import type { ActiveState, JobId, JobMode, JobType, LoadState, UnitName } from './types.ts';
-import type { Unit } from './unit.ts';
+import { buildTransaction, type PlannedJob, type PulledBy, type TransactionView } from './transaction.ts';
+import type { JobId, JobMode, JobType, UnitName } from './types.ts';
+import { Unit } from './unit.ts';
 import { loadError } from './loader.ts';
 import { exclusiveWaitText } from './exclusive.ts';
 
@@ -21,15 +21,11 @@ export interface Applied {
 export function transactionView(s: EngineState): TransactionView {
   return {
     graph: s.graph,
-    unitState(name) {
-      const u = s.units.get(name);
-      return u ? new UnitStateView(u) : undefined;
-    },
-    unitStateAt(node) {
-      // The node remembers its unit (as unit-links.ts does): one lookup by name per unit and graph.
-      const u = (node.unit ??= s.units.get(node.name));
-      return u ? new UnitStateView(u) : undefined;
-    },
+    // The Unit is its own state view (it changes nothing during a build); a planned job carries
+    // it, so the apply finds its unit without a lookup by name.
+    unitState: (name) => s.units.get(name),
+    // The node remembers its unit (as unit-links.ts does): one lookup by name per unit and graph.
+    unitStateAt: (node) => (node.unit ??= s.units.get(node.name)),
     loadError: (name) => {
       const u = s.units.get(name);
       return u ? loadError(u) : null;
@@ -40,28 +36,6 @@ export function transactionView(s: EngineState): TransactionView {
     allUnits: () => uniqueUnitIds(s),
     triggeredBy: (name) => [...s.graph.get(name, 'TriggeredBy')],
   };
-}
-
-/**
- * A unit's state as a build sees it. What only some job types or modes ask (can it start or
- * reload, isolate settings) is read on demand: a start transaction never asks, and each answer
- * costs reads of the unit's configuration. Nothing changes while a build runs.
- */
-class UnitStateView implements TransactionUnitState {
-  readonly loadState: LoadState;
-  readonly activeState: ActiveState;
-  readonly canStop = true;
-  /** The unit itself: a planned job carries this view, so the apply finds its unit without a lookup by name. */
-  readonly unit: Unit;
-  constructor(u: Unit) {
-    this.unit = u;
-    this.loadState = u.config.loadState;
-    this.activeState = u.activeState;
-  }
-  get canStart(): boolean { return this.unit.isLoaded && this.unit.ops.canStart(this.unit); }
-  get canReload(): boolean { return this.unit.isLoaded && this.unit.ops.canReload(this.unit); }
-  get allowIsolate(): boolean { return this.unit.config.settings.allowIsolate; }
-  get ignoreOnIsolate(): boolean { return this.unit.config.settings.ignoreOnIsolate; }
 }
 
 function* uniqueUnitIds(s: EngineState): Iterable<UnitName> {
@@ -114,7 +88,7 @@ export function enqueueJob(s: EngineState, type: JobType, unit: Unit, mode: JobM
   return ok({ anchor: anchorJob, jobs: out });
 }
 
-const unitOf = (s: EngineState, p: PlannedJob): Unit | undefined => (p.state instanceof UnitStateView ? p.state.unit : s.units.get(p.unit));
+const unitOf = (s: EngineState, p: PlannedJob): Unit | undefined => (p.state instanceof Unit ? p.state : s.units.get(p.unit));
 
 /**
  * A dependency job's origin and reason line. The jobs one job pulls in through the same

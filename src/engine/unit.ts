@@ -2,7 +2,8 @@
 // conditions, start rate limit) and the type-specific runtime owned by its UnitTypeOps.
 import type { LoadedUnit } from './unit-file/config.ts';
 import type { UnitTypeOps, UnitView } from './unit-types/index.ts';
-import type { ActiveState, UnitName, UnitType, Usec } from './types.ts';
+import type { ActiveState, LoadState, UnitName, UnitType, Usec } from './types.ts';
+import type { TransactionUnitState } from './transaction-model.ts';
 import type { Job } from './job.ts';
 import type { UnitLinks } from './unit-links.ts';
 import { stripSuffix } from './unit-name.ts';
@@ -12,7 +13,8 @@ export interface Stamp { readonly realtime: Usec; readonly monotonic: Usec }
 
 const ZERO: Stamp = { realtime: 0, monotonic: 0 };
 
-export class Unit implements UnitView {
+/** A unit is its own view for the transaction builder: a build reads it and changes nothing. */
+export class Unit implements UnitView, TransactionUnitState {
   readonly id: UnitName;
   readonly names = new Set<UnitName>();
   /** The id without its type suffix ("web" for web.service): the default SyslogIdentifier=. */
@@ -21,6 +23,7 @@ export class Unit implements UnitView {
   // Copied from the configuration when it is set: every job reads these, and reading them here
   // spares a job the configuration and settings objects, which are rarely in cache by then.
   type!: UnitType;
+  loadState!: LoadState;
   isLoaded!: boolean;
   description!: string;
   jobTimeoutUsec!: Usec;
@@ -72,6 +75,7 @@ export class Unit implements UnitView {
   set config(config: LoadedUnit) {
     this.cfg = config;
     this.type = config.type;
+    this.loadState = config.loadState;
     this.isLoaded = config.loadState === 'loaded';
     this.description = config.settings.description || this.id;
     this.jobTimeoutUsec = config.settings.jobTimeoutUsec;
@@ -83,4 +87,12 @@ export class Unit implements UnitView {
 
   get activeState(): ActiveState { return this.ops.activeState(this.runtime); }
   get subState(): string { return this.ops.subState(this.runtime); }
+
+  // What only some job types or modes ask of a unit in a transaction: a start never does.
+  get canStart(): boolean { return this.isLoaded && this.ops.canStart(this); }
+  /** Every unit type here can be stopped (systemd's perpetual units are not modelled). */
+  get canStop(): boolean { return true; }
+  get canReload(): boolean { return this.isLoaded && this.ops.canReload(this); }
+  get allowIsolate(): boolean { return this.cfg.settings.allowIsolate; }
+  get ignoreOnIsolate(): boolean { return this.cfg.settings.ignoreOnIsolate; }
 }
