@@ -103,12 +103,12 @@ export interface OrderNode {
    */
   readonly epoch: number;
   /**
-   * Scratch slot of the transaction being built (transaction.ts): its entry for this unit, valid
-   * only while `txStamp` equals that build's stamp. Saves a name lookup per ordering edge.
+   * Scratch slot of the transaction being built (transaction.ts): the position of its entry for
+   * this unit in that build's entry list, valid only while `txStamp` equals that build's stamp.
+   * Saves a name lookup per ordering edge. A number, not the entry: a node must not keep a
+   * finished transaction alive.
    */
   txStamp: number;
-  txEntry: unknown;
-  /** The entry's position in that build's entry list (same validity): the order proof's arcs need only this. */
   txIndex: number;
   /** Scratch stamp of the transaction's pull walk (newStamp()): this node is already among one rule's pulls. */
   pullStamp: number;
@@ -268,7 +268,7 @@ export class DependencyGraph {
       const peers = new Array<Node[] | undefined>(DEP_KINDS.length).fill(undefined);
       peers[AFTER] = after;
       peers[BEFORE] = before;
-      node = { name, unit: undefined, epoch: 0, txStamp: 0, txEntry: null, txIndex: -1, pullStamp: 0, peers, mask: 0, after, before };
+      node = { name, unit: undefined, epoch: 0, txStamp: 0, txIndex: -1, pullStamp: 0, peers, mask: 0, after, before };
       this.edges.set(name, node);
       this.nodesMade++;
     }

@@ -94,7 +94,7 @@ export interface UnitEntry {
   /** Position in `Tx.entries` (entries are never removed during a build). */
   readonly index: number;
   readonly state: TransactionUnitState;
-  /** The unit's graph node (none when it has no edges); its scratch slot points back here. */
+  /** The unit's graph node (none when it has no edges); its scratch slot holds this entry's index. */
   readonly node: OrderView | undefined;
   /** Candidates, oldest first: the head (newest, 02 §6.1) is the last element. */
   jobs: TxJob[];
@@ -147,11 +147,11 @@ export const installedOf = (tx: Tx, e: UnitEntry): InstalledJobView | null =>
   (e.installed !== undefined ? e.installed : tx.noneInstalled ? null : (e.installed = tx.view.installedJob(e.name)));
 /** The transaction's entry for a graph node's unit, if the unit is in it, without a name lookup. */
 export const entryOfNode = (tx: Tx, node: GraphNode): UnitEntry | undefined =>
-  (node.txStamp === tx.stamp ? (node.txEntry as UnitEntry) : undefined);
+  (node.txStamp === tx.stamp ? tx.entries[node.txIndex] : undefined);
 
 /** The entry of a unit reached through the graph, made on first use; null when no such unit exists. */
 export function entryAt(tx: Tx, node: OrderView): UnitEntry | null {
-  if (node.txStamp === tx.stamp) return node.txEntry as UnitEntry;
+  if (node.txStamp === tx.stamp) return tx.entries[node.txIndex]!;
   const state = tx.view.unitStateAt(node);
   return state ? newEntry(tx, node.name, state, node) : null;
 }
@@ -176,7 +176,7 @@ function newEntry(tx: Tx, name: UnitName, state: TransactionUnitState, node: Ord
   const index = tx.entries.length;
   const e: UnitEntry = { name, index, state, node, jobs: NONE, installed: undefined };
   tx.entries.push(e);
-  if (node) { node.txStamp = tx.stamp; node.txEntry = e; node.txIndex = index; }
+  if (node) { node.txStamp = tx.stamp; node.txIndex = index; }
   else (tx.loose ??= new Map()).set(name, e);
   return e;
 }

@@ -2,6 +2,8 @@
 // that a transaction decides, every error message, isolate/flush/triggering and the dependency modes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { errorOf, jobsOf, planOf, world, type TxWorld } from '../../fixtures/tx-view.ts';
 
 /** The units of systemd's test-engine.c (02 §14.2), all loaded and inactive. */
@@ -420,6 +422,27 @@ test('100 000 units in a random graph (fan-out 5, Wants/Requires/After): a compl
   // Speed is measured by `npm run bench`; this checks the result at that size.
   const p = planOf(w.request('u0', 'start'));
   assert.ok(p.jobs.length > 0.95 * n, `${p.jobs.length} jobs`);
+});
+
+test('a finished build keeps nothing of itself alive through the graph', () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const chain = (n: number): TxWorld => {
+    const w = world();
+    for (let i = 0; i < n; i++) w.unit(`u${i}`);
+    for (let i = 0; i + 1 < n; i++) { w.dep(`u${i}`, 'Wants', `u${i + 1}`); w.dep(`u${i}`, 'After', `u${i + 1}`); }
+    return w;
+  };
+  planOf(chain(2000).request('u0', 'start')); // compiled code and feedback are not what is measured
+  const n = 20_000;
+  const w = chain(n);
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  assert.equal(planOf(w.request('u0', 'start')).jobs.length, n);
+  gc();
+  const kept = process.memoryUsage().heapUsed - before;
+  // A transaction costs a few hundred bytes per unit while it is built; none of it may stay.
+  assert.ok(kept < 20 * n, `${kept} bytes kept after the build (${(kept / n).toFixed(0)} per unit)`);
 });
 
 test('a 100 000-unit Requires= chain does not overflow the stack', () => {
