@@ -4,6 +4,7 @@ import type { DependencyGraph } from './deps.ts';
 import type { ExclusiveState } from './exclusive.ts';
 import type { Job } from './job.ts';
 import type { JobTable } from './job-table.ts';
+import type { IdTable } from './id-table.ts';
 import type { Ports } from './ports.ts';
 import type { RunQueue } from './run-queue.ts';
 import type { ExecId, JobId, UnitName, Usec } from './types.ts';
@@ -21,7 +22,7 @@ export interface EngineState {
   /** Installed jobs by id (job-table.ts). */
   readonly jobs: JobTable;
   nextJobId: JobId;
-  readonly execs: Map<ExecId, Unit>;
+  readonly execs: IdTable<Unit>;
   nextExecId: ExecId;
   /** Installed jobs that may be able to make progress, best first (02 §7.1, run-queue.ts). */
   readonly runQueue: RunQueue;

@@ -26,6 +26,7 @@ import { environmentBlock, setEnvironment, unsetEnvironment } from './manager-en
 import type { Ports } from './ports.ts';
 import { RunQueue } from './run-queue.ts';
 import { JobTable } from './job-table.ts';
+import { IdTable } from './id-table.ts';
 import { statusPreset, unitFileState, unitProperties } from './properties.ts';
 import { isInactiveOrFailed } from './states.ts';
 import { systemState, type BootPhase } from './system-state.ts';
@@ -59,7 +60,7 @@ export class Manager implements ManagerApi {
     const ports: Ports = { ...hostPorts, host: { ...hostPorts.host, environment: this.environment } };
     this.s = {
       ports, unitPath: options.unitPath, index: new UnitFileIndex(options.unitPath, ports.fs),
-      units: new Map(), graph: new DependencyGraph(), jobs: new JobTable(), nextJobId: 1, execs: new Map(), nextExecId: 1,
+      units: new Map(), graph: new DependencyGraph(), jobs: new JobTable(), nextJobId: 1, execs: new IdTable(), nextExecId: 1,
       runQueue: new RunQueue(), stopLikeJobs: 0, ended: new Array<Job | undefined>(ENDED_JOBS_KEPT).fill(undefined), endedNext: 0, upholdQueue: new Set(), boundQueue: new Set(), unneededQueue: new Set(), checkLimits: new Map(),
       collectQueue: new Set(),
       context: null, shuttingDown: false, idleAnnounced: false, exclusive: newExclusiveState(),

@@ -1,7 +1,8 @@
-// The installed-jobs table: lookups, id order, and that an old job that never ends keeps the
-// table small while many younger jobs come and go.
+// The id tables (installed jobs, live processes): lookups, id order, and that an old record that
+// never goes keeps the table small while many younger ones come and go.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { IdTable } from '../../../src/engine/id-table.ts';
 import { JobTable } from '../../../src/engine/job-table.ts';
 import type { Job } from '../../../src/engine/job.ts';
 
@@ -62,4 +63,35 @@ test('an old job that stays: younger jobs churn, lookups and id order hold, the 
   for (const id of kept) t.delete(id);
   assert.equal(t.size, 0);
   assert.deepEqual(ids(t), []);
+});
+
+test('IdTable: set on a live id replaces without counting twice; delete says whether there was a record', () => {
+  const t = new IdTable<string>();
+  t.set(1, 'a');
+  t.set(1, 'b');
+  assert.equal(t.size, 1);
+  assert.equal(t.get(1), 'b');
+  assert.equal(t.delete(1), true);
+  assert.equal(t.delete(1), false);
+  assert.equal(t.delete(7), false);
+  assert.equal(t.size, 0);
+});
+
+test('IdTable: long-lived records among many short-lived ones stay found after the window moves', () => {
+  const t = new IdTable<number>();
+  const kept: number[] = [];
+  for (let id = 1; id <= 50_000; id++) {
+    t.set(id, id);
+    if (id % 997 === 0) kept.push(id); // a service's main process, say: it stays
+    if (id > 10 && (id - 10) % 997 !== 0) t.delete(id - 10);
+  }
+  for (const id of kept) assert.equal(t.get(id), id);
+  assert.equal(t.get(500), undefined);
+  for (const id of kept) t.set(id, -id);
+  assert.equal(t.get(kept[0]!), -kept[0]!);
+  const all: number[] = [];
+  t.forEach((v) => all.push(v));
+  assert.equal(t.size, all.length);
+  const live = [...new Set([...kept, ...Array.from({ length: 10 }, (_, k) => 49_991 + k)])].sort((a, b) => a - b);
+  assert.deepEqual(all.map(Math.abs), live, 'in id order');
 });
