@@ -335,7 +335,7 @@ function summary(u: Unit): UnitSummary {
 
 /** 06 §3.1: the reload-or-* verbs reload when the unit can, and restart otherwise. */
 function requestToJobType(t: EnqueueRequest['type'], u: Unit): JobType {
-  const canReload = u.isLoaded && u.ops.canReload(u);
+  const canReload = u.canReload;
   switch (t) {
     case 'reload-or-restart': return canReload ? 'reload-or-start' : 'restart';
     case 'try-reload-or-restart': return canReload ? 'try-reload' : 'try-restart';

@@ -24,7 +24,6 @@ export class Unit implements UnitView, TransactionUnitState {
   // spares a job the configuration and settings objects, which are rarely in cache by then.
   type!: UnitType;
   loadState!: LoadState;
-  isLoaded!: boolean;
   description!: string;
   jobTimeoutUsec!: Usec;
   jobRunningTimeoutUsec!: Usec;
@@ -76,7 +75,6 @@ export class Unit implements UnitView, TransactionUnitState {
     this.cfg = config;
     this.type = config.type;
     this.loadState = config.loadState;
-    this.isLoaded = config.loadState === 'loaded';
     this.description = config.settings.description || this.id;
     this.jobTimeoutUsec = config.settings.jobTimeoutUsec;
     this.jobRunningTimeoutUsec = config.settings.jobRunningTimeoutUsec;
@@ -85,6 +83,7 @@ export class Unit implements UnitView, TransactionUnitState {
     this.runPriority = priorityKey(this.id, this.type, (config.service?.exec ?? config.socket?.exec)?.nice ?? 0);
   }
 
+  get isLoaded(): boolean { return this.loadState === 'loaded'; }
   get activeState(): ActiveState { return this.ops.activeState(this.runtime); }
   get subState(): string { return this.ops.subState(this.runtime); }
 
