@@ -53,7 +53,7 @@ function snapshot(s: EngineState): Snapshot {
 /** The name systemd asks about: the fragment's file name (a template for its instances), else the id. */
 function fileName(u: Unit): UnitName | null {
   if (u.config.fragmentPath) return basename(u.config.fragmentPath);
-  return u.config.loadState === 'masked' ? u.id : null;
+  return u.loadState === 'masked' ? u.id : null;
 }
 
 /** UnitFileState (04 §10): enabled, enabled-runtime, alias, masked, linked, static, indirect, disabled, bad; '' without a file. */

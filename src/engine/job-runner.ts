@@ -209,7 +209,7 @@ function causeForOp(r: OpResult, unit: Unit): JobEndCause {
 
 function startErrorText(unit: Unit): string {
   if (unit.startLimitHit) return `start of ${unit.id} was attempted too often (StartLimitBurst=${unit.config.settings.startLimitBurst})`;
-  if (!unit.isLoaded) return `${unit.id} is not loaded (${unit.config.loadState})`;
+  if (!unit.isLoaded) return `${unit.id} is not loaded (${unit.loadState})`;
   return `${unit.id} refused to start`;
 }
 

@@ -35,7 +35,7 @@ function opsFor(config: LoadedUnit): UnitTypeOps<unknown> {
 
 /** The error a start-like request for this unit fails with (01 §2), or null when loaded. */
 export function loadError(u: Unit): UnitdError | null {
-  switch (u.config.loadState) {
+  switch (u.loadState) {
     case 'loaded': return null;
     case 'not-found': return makeError('NoSuchUnit', [u.id]);
     case 'masked': return makeError('UnitMasked', [u.id]);
@@ -54,7 +54,7 @@ export function resolveUnit(s: EngineState, name: string): Result<Unit> {
   const valid = validateUnitName(name);
   if (!valid.ok) return valid;
   const known = s.units.get(name);
-  if (known && known.config.loadState !== 'not-found') return ok(known);
+  if (known && known.loadState !== 'not-found') return ok(known);
   if (known && !s.index.isStale()) return ok(known);
   if (s.index.isStale()) s.index.rescan();
   if (known) {

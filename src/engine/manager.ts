@@ -328,7 +328,7 @@ export class Manager implements ManagerApi {
 
 function summary(u: Unit): UnitSummary {
   return {
-    id: u.id, loadState: u.config.loadState, activeState: u.activeState, subState: u.subState,
+    id: u.id, loadState: u.loadState, activeState: u.activeState, subState: u.subState,
     description: u.description, job: u.job ? jobSummary(u.job) : null,
   };
 }

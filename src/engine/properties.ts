@@ -32,7 +32,7 @@ const GENERIC: readonly Row[] = [
   ['Id', (_, u) => u.id], ['Names', (_, u) => [...u.names].sort().join(' ')], ['Following', fixed('')],
   ...DEP_PROPERTIES.map((kind): Row => [kind, (s, u) => [...s.graph.get(u.id, kind)].sort().join(' ')]),
   ['RequiresMountsFor', fixed('')], ['Documentation', (_, u) => u.config.settings.documentation.join(' ')],
-  ['Description', (_, u) => u.description], ['LoadState', (_, u) => u.config.loadState],
+  ['Description', (_, u) => u.description], ['LoadState', (_, u) => u.loadState],
   ['ActiveState', (_, u) => u.activeState], ['FreezerState', fixed('running')], ['SubState', (_, u) => u.subState],
   ['FragmentPath', (_, u) => u.config.fragmentPath ?? ''], ['SourcePath', fixed('')],
   ['DropInPaths', (_, u) => u.config.dropInPaths.join(' ')],

@@ -55,7 +55,7 @@ export function unitFileText(s: EngineState, name: string): Result<UnitFileText>
   const r = resolveUnit(s, name);
   if (!r.ok) return r;
   const u = r.value;
-  const masked = u.config.loadState === 'masked';
+  const masked = u.loadState === 'masked';
   const paths = masked || u.config.fragmentPath === null ? [] : [u.config.fragmentPath, ...u.config.dropInPaths];
   const files: { path: string; text: string }[] = [];
   for (const path of paths) {
@@ -72,7 +72,7 @@ export function unitFileText(s: EngineState, name: string): Result<UnitFileText>
 export function unitFilesChanged(s: EngineState, reported: Set<UnitName>, policy: ReloadPolicy): void {
   const stale: UnitName[] = [];
   for (const u of new Set(s.units.values())) {
-    if (u.config.fragmentPath === null && u.config.loadState !== 'masked') continue;
+    if (u.config.fragmentPath === null && u.loadState !== 'masked') continue;
     if (!reported.has(u.id) && needsDaemonReload(s, u)) stale.push(u.id);
   }
   if (stale.length === 0) return;
